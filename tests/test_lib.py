@@ -1,0 +1,82 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from setagaya_plan.lib.fiscal_years import era_label, fiscal_year_label, fiscal_year_of
+from setagaya_plan.lib.numerals import parse_plain_decimal, to_half_width
+from setagaya_plan.lib.spreadsheet import escape_formula
+
+
+@pytest.mark.parametrize(
+    "year, label",
+    [
+        (2024, "令和6年度（2024年度）"),
+        (2027, "令和9年度（2027年度）"),
+        (2031, "令和13年度（2031年度）"),
+        (2019, "令和元年度（2019年度）"),
+        (2017, "平成29年度（2017年度）"),
+    ],
+)
+def test_fiscal_year_label(year, label):
+    assert fiscal_year_label(year) == label
+
+
+def test_era_label_of_heisei_first_year():
+    assert era_label(1989) == "平成元年度"
+
+
+@pytest.mark.parametrize(
+    "day, fiscal_year",
+    [
+        (datetime.date(2024, 4, 1), 2024),
+        (datetime.date(2025, 3, 31), 2024),
+        (datetime.date(2025, 4, 1), 2025),
+        (datetime.date(2024, 12, 31), 2024),
+        (datetime.date(2024, 1, 15), 2023),
+    ],
+)
+def test_fiscal_year_runs_april_to_march(day, fiscal_year):
+    assert fiscal_year_of(day) == fiscal_year
+
+
+@pytest.mark.parametrize(
+    "printed, value",
+    [
+        ("６，３５８", Decimal("6358")),
+        ("９2．8", Decimal("92.8")),
+        ("3 8 0", Decimal("380")),
+        ("25 .3", Decimal("25.3")),
+        ("1,234", Decimal("1234")),
+        ("－５", Decimal("-5")),
+    ],
+)
+def test_parse_plain_decimal_reads_printed_numbers(printed, value):
+    assert parse_plain_decimal(printed) == value
+
+
+@pytest.mark.parametrize("printed", ["", "―", "約10", "10件", "1.2.3", "１０％"])
+def test_parse_plain_decimal_refuses_non_numbers(printed):
+    with pytest.raises(ValueError):
+        parse_plain_decimal(printed)
+
+
+def test_to_half_width_leaves_japanese_text_alone():
+    assert to_half_width("令和５年度　見込み") == "令和5年度 見込み"
+
+
+@pytest.mark.parametrize(
+    "value, escaped",
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+81", "'+81"),
+        ("-1+2", "'-1+2"),
+        ("@cmd", "'@cmd"),
+        ("\t=1", "'\t=1"),
+        ("通常の文字", "通常の文字"),
+        (-5, -5),
+        (None, None),
+    ],
+)
+def test_escape_formula(value, escaped):
+    assert escape_formula(value) == escaped
