@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ConsultationsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "consultations"
+    verbose_name = "相談支援"

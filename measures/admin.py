@@ -1,0 +1,79 @@
+from django.contrib import admin
+
+from measures.models import Goal, Initiative, Measure, Plan, Vision
+
+
+class GoalInline(admin.TabularInline):
+    model = Goal
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "start_fiscal_year", "end_fiscal_year", "mid_review_fiscal_year"]
+    inlines = [GoalInline]
+
+
+class MeasureInline(admin.TabularInline):
+    model = Measure
+    extra = 0
+    fields = ["number", "title"]
+    show_change_link = True
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "plan"]
+    list_filter = ["plan"]
+    search_fields = ["title"]
+    inlines = [MeasureInline]
+
+
+class VisionInline(admin.StackedInline):
+    model = Vision
+    extra = 0
+    fields = ["number", "subtitle", "statement"]
+    show_change_link = True
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["label", "title"]
+    list_display_links = ["label", "title"]
+    list_filter = ["goal"]
+    search_fields = ["title", "description"]
+    inlines = [VisionInline]
+
+    @admin.display(description="番号", ordering="number")
+    def label(self, measure):
+        return measure.label
+
+
+class InitiativeInline(admin.TabularInline):
+    model = Initiative
+    extra = 0
+    fields = ["number", "title", "purpose", "position"]
+    show_change_link = True
+
+
+@admin.register(Vision)
+class VisionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "subtitle", "statement"]
+    list_filter = ["measure__goal", "measure"]
+    search_fields = ["statement", "description", "current_state", "challenges", "direction"]
+    list_select_related = ["measure__goal"]
+    inlines = [InitiativeInline]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "vision"]
+    list_filter = ["vision__measure__goal", "vision__measure"]
+    search_fields = ["title", "purpose"]
+    list_select_related = ["vision__measure__goal"]
+
+    def get_inlines(self, request, obj):
+        # Indicators belong to the indicators app; imported here to keep the app dependency one-way at import time.
+        from indicators.admin import IndicatorInline
+
+        return [IndicatorInline]
