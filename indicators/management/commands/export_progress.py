@@ -1,0 +1,36 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators.export import progress_records, to_csv, to_json, to_xlsx
+
+
+class Command(BaseCommand):
+    help = "指標・目標・実績を JSON / CSV（UTF-8 BOM付き）/ xlsx で出力します（形式は docs/export.md）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+        parser.add_argument("-o", "--output", help="出力先ファイル（省略時は標準出力。xlsx では必須）")
+        parser.add_argument("--year", type=int, help="この年度（西暦、例 2024）の目標と実績だけを出力")
+
+    def handle(self, *args, **options):
+        year = options["year"]
+        if year is not None and not 2000 <= year <= 2100:
+            raise CommandError(f"--year は西暦の年度で指定してください（例 2024）: {year}")
+        fmt = options["format"]
+        if fmt == "xlsx" and not options["output"]:
+            raise CommandError("xlsx は -o でファイルを指定してください。")
+        records = progress_records(year)
+        if fmt == "json":
+            data = (to_json(records) + "\n").encode("utf-8")
+        elif fmt == "csv":
+            data = to_csv(records, year)
+        else:
+            data = to_xlsx(records, year)
+        if options["output"]:
+            Path(options["output"]).write_bytes(data)
+            self.stderr.write(f"{len(records)}指標を {options['output']} に出力しました。")
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()

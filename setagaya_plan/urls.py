@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from measures import views as measure_views
+
+admin.site.site_header = "世田谷区地域保健医療福祉総合計画 管理画面"
+admin.site.site_title = "計画管理"
+admin.site.index_title = "管理メニュー"
+
+urlpatterns = [
+    path("", measure_views.plan_overview, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,99 @@
+"""Every admin page opens, and every change form of the plan's models saves unchanged (test client)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from indicators.models import Actual, Series
+
+pytestmark = pytest.mark.django_db
+
+MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
+PLAN_MODELS = [m for m in MODELS if m._meta.app_label in {"measures", "indicators", "consultations"}]
+
+
+@pytest.fixture
+def admin_client(client):
+    user = get_user_model().objects.create_superuser("planner", "planner@example.jp", "pw")
+    client.force_login(user)
+    Actual.objects.create(series=Series.objects.get(indicator__code="G1-M01-V1-A3"), fiscal_year=2024, value=Decimal(4))
+    return client
+
+
+def _url(model, action, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=[m._meta.label for m in MODELS])
+def test_changelist_search_and_add_pages_open(admin_client, model):
+    assert admin_client.get(_url(model, "changelist")).status_code == 200
+    assert admin_client.get(_url(model, "changelist"), {"q": "相談"}).status_code == 200
+    assert admin_client.get(_url(model, "add")).status_code == 200
+
+
+def _unchanged_post_data(response) -> dict:
+    """The change form as a browser submits it when nothing is edited."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(v) for v in value]
+            else:
+                data[key] = str(value)
+    return data
+
+
+@pytest.mark.parametrize("model", PLAN_MODELS, ids=[m._meta.label for m in PLAN_MODELS])
+def test_change_form_opens_and_saves(admin_client, model):
+    instance = model.objects.order_by("pk").first()
+    assert instance is not None, f"the loaded plan has no {model._meta.label}"
+    url = _url(model, "change", instance.pk)
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    response = admin_client.post(url, _unchanged_post_data(response))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert response["Location"].endswith(_url(model, "changelist"))
+
+
+def test_admin_is_in_japanese(admin_client):
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert "世田谷区地域保健医療福祉総合計画 管理画面" in page
+    assert "推進施策" in page and "めざす姿" in page and "実施計画 施策" in page
+
+
+def test_editing_a_target_in_the_admin_is_saved(admin_client):
+    target = Series.objects.get(indicator__code="G1-M01-V1-A3").targets.get(fiscal_year=2024)
+    response = admin_client.get(_url(type(target), "change", target.pk))
+    data = _unchanged_post_data(response)
+    data["value"] = "6"
+    assert admin_client.post(_url(type(target), "change", target.pk), data).status_code == 302
+    target.refresh_from_db()
+    assert target.value == Decimal(6)
+
+
+def test_overlapping_multi_year_target_is_refused_in_japanese(admin_client):
+    series = Series.objects.get(indicator__code="G1-M05-V2-O1-1")  # 990人 covers 2024–2026
+    target_2027 = series.targets.get(fiscal_year=2027)
+    response = admin_client.get(_url(type(target_2027), "change", target_2027.pk))
+    data = _unchanged_post_data(response)
+    data["fiscal_year"] = "2026"
+    data["end_fiscal_year"] = "2027"
+    response = admin_client.post(_url(type(target_2027), "change", target_2027.pk), data)
+    assert response.status_code == 200
+    assert "この期間の一部にはすでに別の目標があります。" in response.content.decode()
+    target_2027.refresh_from_db()
+    assert target_2027.fiscal_year == 2027
