@@ -1,6 +1,33 @@
 from django.contrib import admin
 
-from indicators.models import Actual, ImplementationPlanItem, Indicator, Relisting, Series, Target
+from indicators.models import (
+    Actual,
+    ChangeLog,
+    FiscalYearSetting,
+    ImplementationPlanItem,
+    Indicator,
+    Membership,
+    Relisting,
+    Report,
+    Section,
+    Series,
+    Target,
+)
+
+
+class AuditedReadOnlyAdmin(admin.ModelAdmin):
+    """Actuals, reports, their audit log and year settings change only through indicators.workflow, which
+    records every change; the admin shows them but never writes them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # True for GET so that the change page opens read-only; never for a POST.
+        return request.method in ("GET", "HEAD") and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class IndicatorInline(admin.TabularInline):
@@ -32,17 +59,26 @@ class RelistingInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "kind", "number", "name", "unit", "direction", "total_kind"]
-    list_filter = ["kind", "direction", "total_kind", "vision__measure__goal", "vision__measure", "plan_items"]
+    list_display = ["code", "kind", "number", "name", "unit", "direction", "total_kind", "section"]
+    list_filter = [
+        "kind",
+        "direction",
+        "total_kind",
+        "section",
+        "vision__measure__goal",
+        "vision__measure",
+        "plan_items",
+    ]
     search_fields = ["code", "name", "footnotes"]
     list_select_related = ["vision__measure__goal"]
     readonly_fields = ["code"]
-    autocomplete_fields = ["vision", "initiative"]
+    autocomplete_fields = ["vision", "initiative", "section"]
     filter_horizontal = ["plan_items"]
     inlines = [SeriesInline, RelistingInline]
     fieldsets = [
         (None, {"fields": ["code", "vision", "initiative", "kind", "number", "position", "name"]}),
         ("値の扱い", {"fields": ["unit", "direction", "total_kind", "qualifier"]}),
+        ("所管", {"fields": ["section"]}),
         ("注記・関連", {"fields": ["footnotes", "plan_items"]}),
     ]
 
@@ -73,12 +109,89 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Actual)
-class ActualAdmin(admin.ModelAdmin):
-    list_display = ["series", "fiscal_year", "value", "text", "updated_at"]
-    list_filter = ["fiscal_year"]
+class ActualAdmin(AuditedReadOnlyAdmin):
+    list_display = ["series", "report", "value", "text"]
+    list_filter = ["report__fiscal_year", "report__status"]
     search_fields = ["series__indicator__code", "series__indicator__name"]
-    list_select_related = ["series__indicator"]
-    autocomplete_fields = ["series"]
+    list_select_related = ["series__indicator", "report__indicator"]
+    readonly_fields = ["report", "series", "value", "text"]
+
+
+class ActualInline(admin.TabularInline):
+    model = Actual
+    extra = 0
+    fields = ["series", "value", "text"]
+    readonly_fields = fields
+
+
+class ChangeLogInline(admin.TabularInline):
+    model = ChangeLog
+    extra = 0
+    can_delete = False
+    fields = ["at", "action", "user", "changes", "comment", "source"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(AuditedReadOnlyAdmin):
+    list_display = ["indicator", "fiscal_year", "status", "version", "updated_by", "updated_at"]
+    list_filter = ["fiscal_year", "status", "indicator__section", "indicator__vision__measure"]
+    search_fields = ["indicator__code", "indicator__name"]
+    list_select_related = ["indicator", "updated_by"]
+    readonly_fields = [f.name for f in Report._meta.fields]
+    inlines = [ActualInline, ChangeLogInline]
+
+
+@admin.register(ChangeLog)
+class ChangeLogAdmin(AuditedReadOnlyAdmin):
+    list_display = ["at", "action", "report", "fiscal_year", "user", "source"]
+    list_filter = ["action", "fiscal_year"]
+    search_fields = ["report__indicator__code", "comment", "source", "user__username"]
+    list_select_related = ["report__indicator", "user"]
+    readonly_fields = [f.name for f in ChangeLog._meta.fields]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class SectionIndicatorInline(admin.TabularInline):
+    model = Indicator
+    fk_name = "section"
+    extra = 0
+    fields = ["code", "name"]
+    readonly_fields = ["code", "name"]
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "email"]
+    search_fields = ["name"]
+    inlines = [MembershipInline, SectionIndicatorInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "section", "role"]
+    list_filter = ["role", "section"]
+    search_fields = ["user__username", "user__last_name", "section__name"]
+    autocomplete_fields = ["user", "section"]
+
+
+@admin.register(FiscalYearSetting)
+class FiscalYearSettingAdmin(AuditedReadOnlyAdmin):
+    list_display = ["fiscal_year", "deadline", "locked", "locked_at", "locked_by"]
+    readonly_fields = ["fiscal_year", "deadline", "locked", "locked_at", "locked_by"]
 
 
 @admin.register(Relisting)

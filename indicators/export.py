@@ -39,8 +39,8 @@ def _number(value: Decimal | None) -> int | float | None:
 def _actuals_by_series(indicators: Iterable[Indicator]) -> dict[int, dict[int, Actual]]:
     series_ids = [series.pk for indicator in indicators for series in indicator.series.all()]
     found: dict[int, dict[int, Actual]] = defaultdict(dict)
-    for actual in Actual.objects.filter(series_id__in=series_ids):
-        found[actual.series_id][actual.fiscal_year] = actual
+    for actual in Actual.objects.filter(series_id__in=series_ids).select_related("report"):
+        found[actual.series_id][actual.report.fiscal_year] = actual
     return found
 
 

@@ -14,9 +14,11 @@ Shape of the data, from the printed plan (see docs/data.md):
 
 from __future__ import annotations
 
+import datetime
 import unicodedata
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -107,6 +109,14 @@ class Indicator(models.Model):
     plan_items = models.ManyToManyField(
         ImplementationPlanItem, blank=True, related_name="indicators", verbose_name="実施計画 施策"
     )
+    section = models.ForeignKey(
+        "Section",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name="所管課",
+    )
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -158,6 +168,14 @@ class Indicator(models.Model):
             if relisting.vision.measure not in measures:
                 measures.append(relisting.vision.measure)
         return measures
+
+    def has_text_target(self, fiscal_year: int) -> bool:
+        """A year whose target is words (一部運用, 全面運用 …): judged by the section's self-assessment."""
+        for series in self.series.all():
+            target = series.target_for(fiscal_year)
+            if target and target.value is None and target.text:
+                return True
+        return False
 
     def main_series(self) -> Series | None:
         for series in self.series.all():
@@ -275,6 +293,32 @@ class Series(models.Model):
             return numbers[-1].value
         return None
 
+    def expects_actual(self, fiscal_year: int) -> bool:
+        """An actual is due unless the year's target is left to another plan."""
+        target = self.target_for(fiscal_year)
+        return not (target and target.is_deferred)
+
+    def falls_short(self, fiscal_year: int, value: Decimal | None) -> bool:
+        """Whether an actual misses the year's numeric target in the indicator's direction.
+
+        A target merged over several years is judged in its last year: a summed count by the actuals of all its
+        years, a level or running total by that year's value.
+        """
+        target = self.target_for(fiscal_year)
+        if value is None or target is None or target.value is None:
+            return False
+        if target.is_multi_year:
+            if fiscal_year != target.end_fiscal_year:
+                return False
+            if self.effective_total_kind == Indicator.TotalKind.SUM:
+                earlier = self.actuals.filter(
+                    report__fiscal_year__gte=target.fiscal_year, report__fiscal_year__lt=fiscal_year
+                ).values_list("value", flat=True)
+                value = value + sum((v for v in earlier if v is not None), Decimal(0))
+        if self.indicator.direction == Indicator.Direction.DOWN:
+            return value > target.value
+        return value < target.value
+
     def target_for(self, fiscal_year: int) -> Target | None:
         """The target that covers a fiscal year, a merged multi-year cell included (uses prefetched targets)."""
         for target in self.targets.all():
@@ -366,36 +410,256 @@ class Target(models.Model):
         return self.fiscal_year <= fiscal_year <= self.end_fiscal_year
 
 
-class Actual(models.Model):
-    """実績: what a section reports for a series after a fiscal year. Entry and review come with the entry issue."""
+class Section(models.Model):
+    """所管課: the ward section that reports an indicator's actuals."""
 
-    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="actuals", verbose_name="系列")
-    fiscal_year = models.PositiveSmallIntegerField("年度")
-    value = models.DecimalField("実績値", **VALUE_FIELD_OPTIONS)
-    text = models.TextField("実績（文章）", blank=True)
-    created_at = models.DateTimeField("登録日時", auto_now_add=True)
-    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    name = models.CharField("所管課名", max_length=100, unique=True)
+    email = models.EmailField("連絡先メール", blank=True, help_text="未入力・期限超過の通知先")
 
     class Meta:
-        verbose_name = "実績"
-        verbose_name_plural = "実績"
-        ordering = ["series", "fiscal_year"]
+        verbose_name = "所管課"
+        verbose_name_plural = "所管課"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in a section. 計画担当 (planner) acts on every section."""
+
+    class Role(models.TextChoices):
+        ENTRY = "entry", "入力担当"
+        APPROVER = "approver", "承認者"
+        PLANNER = "planner", "計画担当"
+        VIEWER = "viewer", "閲覧"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name="利用者"
+    )
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="memberships", verbose_name="所管課")
+    role = models.CharField("役割", max_length=10, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "所属と役割"
+        verbose_name_plural = "所属と役割"
+        ordering = ["section", "role", "user"]
         constraints = [
             models.UniqueConstraint(
-                fields=["series", "fiscal_year"],
-                name="actual_year_unique_in_series",
-                violation_error_message="この系列にはこの年度の実績がすでにあります。",
+                fields=["user", "section"],
+                name="membership_once_per_section",
+                violation_error_message="この利用者はすでにこの所管課に所属しています。",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.series} {fiscal_year_label(self.fiscal_year)}"
+        return f"{self.user} {self.section}（{self.get_role_display()}）"
+
+
+class FiscalYearSetting(models.Model):
+    """Per fiscal year: the deadline for reporting actuals and whether the year is closed (締切) against edits."""
+
+    fiscal_year = models.PositiveSmallIntegerField("年度", unique=True)
+    deadline = models.DateField("実績の提出期限")
+    locked = models.BooleanField("締切（編集不可）", default=False)
+    locked_at = models.DateTimeField("締切日時", null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="締切操作者",
+    )
+
+    class Meta:
+        verbose_name = "年度設定"
+        verbose_name_plural = "年度設定"
+        ordering = ["fiscal_year"]
+
+    def __str__(self) -> str:
+        return fiscal_year_label(self.fiscal_year)
+
+    @staticmethod
+    def default_deadline(fiscal_year: int) -> datetime.date:
+        """30 June after the fiscal year ends (FY2024 → 2025-06-30)."""
+        return datetime.date(fiscal_year + 1, 6, 30)
+
+    @classmethod
+    def for_year(cls, fiscal_year: int) -> FiscalYearSetting:
+        """The saved setting, or an unsaved one with the default deadline."""
+        found = cls.objects.filter(fiscal_year=fiscal_year).first()
+        return found or cls(fiscal_year=fiscal_year, deadline=cls.default_deadline(fiscal_year))
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return today > self.deadline
+
+
+class ReportQuerySet(models.QuerySet):
+    def for_year(self, fiscal_year: int) -> ReportQuerySet:
+        return self.filter(fiscal_year=fiscal_year)
+
+    def for_section(self, section: Section) -> ReportQuerySet:
+        return self.filter(indicator__section=section)
+
+
+class Report(models.Model):
+    """実績報告: one indicator's actuals for one fiscal year, with the why and what-next, moving through review.
+
+    下書き → 提出済 → 承認済, or 差戻し (with a reason) → corrected → 提出済. Every change goes through
+    indicators.workflow, which bumps `version` (optimistic locking) and writes the ChangeLog.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "下書き"
+        SUBMITTED = "submitted", "提出済"
+        APPROVED = "approved", "承認済"
+        RETURNED = "returned", "差戻し"
+
+    class SelfGrade(models.TextChoices):
+        MET = "met", "達成"
+        MOSTLY = "mostly", "概ね達成"
+        NOT_MET = "not_met", "未達成"
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="reports", verbose_name="指標")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    self_grade = models.CharField(
+        "自己評価",
+        max_length=10,
+        choices=SelfGrade.choices,
+        blank=True,
+        help_text="文章の目標の達成度（入力担当の評価）",
+    )
+    factor_analysis = models.TextField("要因分析", blank=True)
+    next_steps = models.TextField("今後の方向性", blank=True)
+    comment = models.TextField("確認コメント（庁内）", blank=True, help_text="大きく外れた値の確認など。公開しません。")
+    return_reason = models.TextField("差戻し理由", blank=True)
+    version = models.PositiveIntegerField("版", default=1)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="更新者",
+    )
+    submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
+    approved_at = models.DateTimeField("承認日時", null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "実績報告"
+        verbose_name_plural = "実績報告"
+        ordering = ["indicator", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year"],
+                name="report_once_per_indicator_year",
+                violation_error_message="この指標のこの年度の実績報告はすでにあります。",
+            )
+        ]
+        indexes = [
+            # "My indicators" and completeness: every report of a year, by status.
+            models.Index(fields=["fiscal_year", "status"], name="report_year_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {fiscal_year_label(self.fiscal_year)}"
+
+    @property
+    def is_editable_by_staff(self) -> bool:
+        """入力担当 may change a draft or a returned report; submitted and approved ones wait for review."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    def actual_for(self, series: Series) -> Actual | None:
+        for actual in self.actuals.all():
+            if actual.series_id == series.pk:
+                return actual
+        return None
+
+
+class Actual(models.Model):
+    """実績: the value of one series in a report (a)/b) parts and 整備数 / 累計整備数 each have their own)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="actuals", verbose_name="実績報告")
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="actuals", verbose_name="系列")
+    value = models.DecimalField("実績値", **VALUE_FIELD_OPTIONS)
+    text = models.TextField("実績（文章）", blank=True)
+
+    class Meta:
+        verbose_name = "実績"
+        verbose_name_plural = "実績"
+        ordering = ["report", "series__position"]
+        constraints = [
+            # A report is one indicator × year, so this is one actual per series and fiscal year.
+            models.UniqueConstraint(
+                fields=["report", "series"],
+                name="actual_once_per_series_in_report",
+                violation_error_message="この実績報告にはこの系列の実績がすでにあります。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} {fiscal_year_label(self.report.fiscal_year)}"
+
+    def clean(self) -> None:
+        if self.report_id and self.series_id and self.series.indicator_id != self.report.indicator_id:
+            raise ValidationError({"series": "実績報告と異なる指標の系列です。"})
 
     @property
     def display_value(self) -> str:
         if self.value is not None:
             return format_decimal(self.value)
         return self.text
+
+
+class ChangeLog(models.Model):
+    """監査ログ: who changed what in an indicator's actuals or a year's settings, when, from what to what, and why."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新規入力"
+        EDIT = "edit", "修正"
+        SUBMIT = "submit", "提出"
+        APPROVE = "approve", "承認"
+        RETURN = "return", "差戻し"
+        REOPEN = "reopen", "承認取消し（再開）"
+        LOCK = "lock", "締切"
+        UNLOCK = "unlock", "締切解除"
+        DEADLINE = "deadline", "提出期限の変更"
+        IMPORT = "import", "ファイル取込"
+
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, null=True, blank=True, related_name="changes", verbose_name="実績報告"
+    )
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作者",
+    )
+    at = models.DateTimeField("日時", auto_now_add=True)
+    changes = models.JSONField("変更内容", default=dict, blank=True, help_text="項目ごとの [変更前, 変更後]")
+    comment = models.TextField("コメント", blank=True)
+    source = models.CharField("経路", max_length=200, blank=True, help_text="画面、または取り込んだファイル名")
+
+    class Meta:
+        verbose_name = "監査ログ"
+        verbose_name_plural = "監査ログ"
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # The indicator page's history: one report's changes, newest first.
+            models.Index(fields=["report", "-at"], name="changelog_report_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
 
 
 def format_decimal(value: Decimal) -> str:

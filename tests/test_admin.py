@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -9,19 +10,30 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from indicators.models import Actual, Series
+from indicators.models import Actual, ChangeLog, FiscalYearSetting, Membership, Report, Section, Series
+from indicators.workflow import SeriesValue, save_report, set_deadline
 
 pytestmark = pytest.mark.django_db
 
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
-PLAN_MODELS = [m for m in MODELS if m._meta.app_label in {"measures", "indicators", "consultations"}]
+# Reports, their audit log and year settings change only through the audited workflow: the admin shows them.
+READ_ONLY = {Actual, Report, ChangeLog, FiscalYearSetting}
+PLAN_MODELS = [
+    m for m in MODELS if m._meta.app_label in {"measures", "indicators", "consultations"} and m not in READ_ONLY
+]
 
 
 @pytest.fixture
 def admin_client(client):
     user = get_user_model().objects.create_superuser("planner", "planner@example.jp", "pw")
     client.force_login(user)
-    Actual.objects.create(series=Series.objects.get(indicator__code="G1-M01-V1-A3"), fiscal_year=2024, value=Decimal(4))
+    indicator = Series.objects.get(indicator__code="G1-M01-V1-A3").indicator
+    save_report(
+        indicator=indicator, fiscal_year=2024, user=user, values={"": SeriesValue(Decimal(4))}, expected_version=None
+    )
+    section = Section.objects.create(name="保健福祉政策課")
+    Membership.objects.create(user=user, section=section, role=Membership.Role.PLANNER)
+    set_deadline(2024, user, datetime.date(2025, 6, 30))
     return client
 
 
@@ -33,7 +45,7 @@ def _url(model, action, *args):
 def test_changelist_search_and_add_pages_open(admin_client, model):
     assert admin_client.get(_url(model, "changelist")).status_code == 200
     assert admin_client.get(_url(model, "changelist"), {"q": "相談"}).status_code == 200
-    assert admin_client.get(_url(model, "add")).status_code == 200
+    assert admin_client.get(_url(model, "add")).status_code == (403 if model in READ_ONLY else 200)
 
 
 def _unchanged_post_data(response) -> dict:
@@ -97,3 +109,14 @@ def test_overlapping_multi_year_target_is_refused_in_japanese(admin_client):
     assert "この期間の一部にはすでに別の目標があります。" in response.content.decode()
     target_2027.refresh_from_db()
     assert target_2027.fiscal_year == 2027
+
+
+@pytest.mark.parametrize("model", sorted(READ_ONLY, key=str), ids=lambda m: m._meta.label)
+def test_audited_models_open_but_cannot_be_changed_in_the_admin(admin_client, model):
+    instance = model.objects.order_by("pk").first()
+    assert instance is not None
+    before = model.objects.filter(pk=instance.pk).values().get()
+    assert admin_client.get(_url(model, "change", instance.pk)).status_code == 200
+    assert admin_client.post(_url(model, "change", instance.pk), {}).status_code == 403
+    assert admin_client.post(_url(model, "delete", instance.pk), {"post": "yes"}).status_code == 403
+    assert model.objects.filter(pk=instance.pk).values().get() == before

@@ -14,7 +14,8 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from indicators.models import Actual, Series
+from indicators.models import Series
+from indicators.workflow import SeriesValue, save_report
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +169,13 @@ def test_baseline_as_of_december(records):
 
 def test_actuals_appear_once_they_exist(tmp_path):
     series = Series.objects.get(indicator__code="G1-M09-V1-A1")
-    Actual.objects.create(series=series, fiscal_year=2024, value=Decimal("131"))
+    save_report(
+        indicator=series.indicator,
+        fiscal_year=2024,
+        user=None,
+        values={"": SeriesValue(Decimal("131"))},
+        expected_version=None,
+    )
     path = tmp_path / "p.json"
     call_command("export_progress", "-o", str(path), "--year", "2024", stderr=io.StringIO())
     record = next(r for r in json.loads(path.read_text()) if r["code"] == "G1-M09-V1-A1")

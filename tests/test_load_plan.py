@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from indicators.models import Actual, Indicator, Relisting, Series, Target
 from indicators.plan_files import PLAN_FILE_DIR
 from indicators.services import load_plan
+from indicators.workflow import SeriesValue, save_report
 from measures.models import Measure, Vision
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,14 @@ def test_loading_again_changes_nothing():
 
 def test_reload_restores_printed_values_and_keeps_actuals():
     series = Series.objects.get(indicator__code="G1-M01-V1-A3")
-    actual = Actual.objects.create(series=series, fiscal_year=2024, value=Decimal("4"))
+    save_report(
+        indicator=series.indicator,
+        fiscal_year=2024,
+        user=None,
+        values={"": SeriesValue(Decimal("4"))},
+        expected_version=None,
+    )
+    actual = Actual.objects.get(series=series)
     target = series.targets.get(fiscal_year=2024)
     target.value = Decimal("99")
     target.save()
