@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from measures import views as measure_views
 
@@ -12,5 +12,10 @@ urlpatterns = [
     path("", measure_views.plan_overview, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("entry/", include("indicators.entry_urls")),
+    path("progress/", include("indicators.progress_urls")),
+    path("public/", include("indicators.public_urls")),
+    path("imports/", include("indicators.import_urls")),
+    path("consultations/", include("consultations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,17 +1,95 @@
-"""Shared fixtures. The printed plan is loaded once per test database, as `manage.py load_plan` loads it."""
+"""Shared fixtures, building on each other: the loaded plan → sections owning indicators → users of each role.
+
+The printed plan is loaded once per test database, as `manage.py load_plan` loads it.
+"""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+
+from indicators.models import Indicator, Membership, Section
+
+PASSWORD = "test-pass-9347"
+
+# Indicators of the section under test: from several 推進施策, with a plain count, a rate that aims down, a
+# text target, a)/b) parts and a compound 整備数 / 累計整備数.
+OWN_CODES = ["G1-M01-V1-A3", "G1-M01-V3-O1", "G1-M02-V1-A2", "G1-M10-V1-O5", "G1-M05-V2-A2"]
+OTHER_CODES = ["G1-M09-V1-A1", "G1-M04-V1-A3"]
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_plan", verbosity=0, stdout=open("/dev/null", "w"))
+        call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def section(db) -> Section:
+    section = Section.objects.create(name="地域包括ケア推進課", email="care@example.jp")
+    Indicator.objects.filter(code__in=OWN_CODES).update(section=section)
+    return section
+
+
+@pytest.fixture
+def other_section(db) -> Section:
+    section = Section.objects.create(name="子ども・若者支援課", email="youth@example.jp")
+    Indicator.objects.filter(code__in=OTHER_CODES).update(section=section)
+    return section
+
+
+@pytest.fixture
+def planning_section(db) -> Section:
+    return Section.objects.create(name="保健福祉政策課", email="plan@example.jp")
+
+
+def _member(username: str, section: Section, role: str):
+    user = get_user_model().objects.create_user(username, password=PASSWORD, last_name=username)
+    Membership.objects.create(user=user, section=section, role=role)
+    return user
+
+
+@pytest.fixture
+def entry_user(section):
+    return _member("staff_a", section, Membership.Role.ENTRY)
+
+
+@pytest.fixture
+def approver_user(section):
+    return _member("approver_a", section, Membership.Role.APPROVER)
+
+
+@pytest.fixture
+def viewer_user(section):
+    return _member("viewer_a", section, Membership.Role.VIEWER)
+
+
+@pytest.fixture
+def planner_user(planning_section):
+    return _member("planner", planning_section, Membership.Role.PLANNER)
+
+
+@pytest.fixture
+def other_entry_user(other_section):
+    return _member("staff_b", other_section, Membership.Role.ENTRY)
+
+
+@pytest.fixture
+def users_by_role(entry_user, approver_user, viewer_user, planner_user, other_entry_user):
+    """Every role, for permission matrices: name → user (None is anonymous)."""
+    return {
+        "anonymous": None,
+        "entry": entry_user,
+        "approver": approver_user,
+        "viewer": viewer_user,
+        "planner": planner_user,
+        "other_entry": other_entry_user,
+    }
