@@ -149,6 +149,7 @@ def _load_indicator(
     writer: _Writer, plan: Plan, vision: Vision, position: int, data: plan_files.IndicatorData
 ) -> Indicator:
     code = Indicator.code_for(vision, data.kind, data.number)
+    is_new = not Indicator.objects.filter(code=code).exists()
     indicator = writer.upsert(
         Indicator,
         {"code": code},
@@ -166,10 +167,10 @@ def _load_indicator(
             "footnotes": "\n".join(data.footnotes),
         },
     )
-    wanted_items = [ImplementationPlanItem.objects.get_or_create(code=ref)[0] for ref in data.plan_refs]
+    wanted_items = [writer.upsert(ImplementationPlanItem, {"code": ref}, {}) for ref in data.plan_refs]
     if set(indicator.plan_items.all()) != set(wanted_items):
         indicator.plan_items.set(wanted_items)
-        writer.report.updated["実施計画 施策の対応"] += 1
+        (writer.report.created if is_new else writer.report.updated)["実施計画 施策の対応"] += 1
     for series_position, series_data in enumerate(data.series):
         _load_series(writer, plan, indicator, series_position, series_data)
     return indicator
