@@ -1,1 +1,132 @@
+"""Admin of the consultations master data, in Japanese.
+
+Consultation counts, their reports and their audit log are not here: they change only through
+consultations.workflow (grid, import, review), which audits every change, and they are read on the app's own
+pages (件数の入力 › each month shows its history).
+"""
+
+from django import forms
+from django.contrib import admin
+
+from consultations.models import (
+    Agency,
+    Area,
+    Category,
+    District,
+    IndicatorFeed,
+    StatSeries,
+    StatTable,
+    StatValue,
+    WindowType,
+)
+
+
+class DistrictInline(admin.TabularInline):
+    model = District
+    extra = 0
+    fields = ["position", "name", "code", "section"]
+    autocomplete_fields = ["section"]
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "position", "reviewing_section"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["reviewing_section"]
+    inlines = [DistrictInline]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["position", "name", "area", "code", "section"]
+    list_display_links = ["name"]
+    list_filter = ["area"]
+    search_fields = ["name", "code", "area__name"]
+    list_select_related = ["area", "section"]
+    autocomplete_fields = ["section"]
+
+
+@admin.register(WindowType)
+class WindowTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "full_name", "welfare_window", "position"]
+    search_fields = ["name", "full_name", "description"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "program", "main_field", "sites_label", "scope", "operation", "window_type"]
+    list_filter = ["program", "scope", "operation"]
+    search_fields = ["name", "main_field", "members"]
+    list_select_related = ["window_type"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "active", "position"]
+    list_filter = ["active"]
+    search_fields = ["name", "code", "description"]
+
+
+class IndicatorFeedForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorFeed
+        fields = ["indicator", "windows", "agencies", "categories", "active", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("windows") and not cleaned.get("agencies"):
+            raise forms.ValidationError("相談窓口か相談支援機関を一つ以上選んでください。")
+        return cleaned
+
+
+@admin.register(IndicatorFeed)
+class IndicatorFeedAdmin(admin.ModelAdmin):
+    form = IndicatorFeedForm
+    list_display = ["indicator", "source_label", "active"]
+    list_filter = ["active"]
+    search_fields = ["indicator__code", "indicator__name", "note"]
+    list_select_related = ["indicator"]
+    autocomplete_fields = ["indicator"]
+    filter_horizontal = ["windows", "agencies", "categories"]
+
+    @admin.display(description="集計元")
+    def source_label(self, feed: IndicatorFeed) -> str:
+        return feed.source_label()
+
+
+class StatSeriesInline(admin.TabularInline):
+    model = StatSeries
+    extra = 0
+    fields = ["position", "code", "group", "label", "kind", "unit", "decimal_places", "period_kind", "part_of"]
+    show_change_link = True
+
+
+@admin.register(StatTable)
+class StatTableAdmin(admin.ModelAdmin):
+    list_display = ["title", "measure_number", "vision_number", "part", "position"]
+    search_fields = ["title", "caption", "notes"]
+    inlines = [StatSeriesInline]
+
+
+class StatValueInline(admin.TabularInline):
+    model = StatValue
+    extra = 0
+    fields = ["year", "value", "text", "mark"]
+
+
+@admin.register(StatSeries)
+class StatSeriesAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "unit", "period_kind"]
+    list_filter = ["kind", "table"]
+    search_fields = ["label", "group", "table__title"]
+    list_select_related = ["table"]
+    inlines = [StatValueInline]
+
+
+@admin.register(StatValue)
+class StatValueAdmin(admin.ModelAdmin):
+    list_display = ["series", "year", "value", "text", "mark"]
+    list_filter = ["series__table"]
+    search_fields = ["series__label", "series__table__title"]
+    list_select_related = ["series__table"]
 

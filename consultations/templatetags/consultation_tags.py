@@ -1,0 +1,66 @@
+"""Formatting for the consultations pages: counts with separators, fiscal-year labels, status badges."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+
+from consultations.models import CountReport
+from setagaya_plan.lib.fiscal_years import fiscal_year_label
+
+register = template.Library()
+
+# Status is told by words and a symbol, never by colour alone (JIS X 8341-3).
+STATUS_ICONS = {
+    "": ("○", "未入力"),
+    CountReport.Status.DRAFT: ("✎", "下書き"),
+    CountReport.Status.SUBMITTED: ("⏳", "提出済"),
+    CountReport.Status.APPROVED: ("✔", "承認済"),
+    CountReport.Status.RETURNED: ("↩", "差戻し"),
+}
+
+
+@register.filter
+def count(value) -> str:
+    """1234 → 1,234; None → ― (no figure, which is not zero)."""
+    if value is None or value == "":
+        return "―"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        if value == value.to_integral_value():
+            return f"{int(value):,}"
+        return f"{value:,f}"
+    return f"{value:,}"
+
+
+@register.filter
+def fy_label(fiscal_year) -> str:
+    return fiscal_year_label(int(fiscal_year))
+
+
+@register.simple_tag
+def status_badge(status: str):
+    icon, label = STATUS_ICONS.get(status or "", ("", status))
+    return format_html(
+        '<span class="status status--{}"><span aria-hidden="true">{}</span> {}</span>', status or "none", icon, label
+    )
+
+
+@register.filter
+def percent_of(value, maximum) -> int:
+    """Width of a bar in a tile, as a whole percent of the largest value."""
+    try:
+        return round(100 * float(value or 0) / float(maximum)) if maximum else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.simple_tag
+def user_is_planner(user) -> bool:
+    from indicators.access import is_planner
+
+    return is_planner(user)
