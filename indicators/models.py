@@ -23,8 +23,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from measures.models import Initiative, Measure, Vision
-from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from measures.models import Initiative, Measure, Plan, Vision
+from setagaya_plan.lib.fiscal_years import fiscal_year_label, fiscal_year_of
 
 VALUE_FIELD_OPTIONS = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
 
@@ -64,6 +64,16 @@ class IndicatorQuerySet(models.QuerySet):
         return self.order_by(
             "vision__measure__goal__number", "vision__measure__number", "vision__number", "kind", "position"
         )
+
+    def for_entry(self) -> IndicatorQuerySet:
+        """What the entry screens show of each indicator (section, place, series and targets), in fixed queries."""
+        return self.select_related("section", "vision__measure__goal").prefetch_related("series__targets")
+
+    def with_year_report(self, fiscal_year: int, to_attr: str = "year_reports") -> IndicatorQuerySet:
+        """Attach each indicator's report of one year, with its actuals, as a list of 0 or 1 under `to_attr`."""
+        reports = Report.objects.filter(fiscal_year=fiscal_year)
+        reports = reports.select_related("updated_by").prefetch_related("actuals")
+        return self.prefetch_related(models.Prefetch("reports", queryset=reports, to_attr=to_attr))
 
 
 class Indicator(models.Model):
@@ -176,6 +186,16 @@ class Indicator(models.Model):
             if target and target.value is None and target.text:
                 return True
         return False
+
+    def is_due(self, fiscal_year: int) -> bool:
+        """An actual is expected this year unless every series' target is left to another plan."""
+        return any(series.expects_actual(fiscal_year) for series in self.series.all())
+
+    def year_status(self, fiscal_year: int, report: Report | None) -> str:
+        """YearStatus of the indicator in a year, given its report of that year (or None)."""
+        if report is not None:
+            return report.status
+        return YearStatus.MISSING if self.is_due(fiscal_year) else YearStatus.NOT_DUE
 
     def main_series(self) -> Series | None:
         for series in self.series.all():
@@ -494,6 +514,15 @@ class FiscalYearSetting(models.Model):
     def is_overdue(self, today: datetime.date) -> bool:
         return today > self.deadline
 
+    @staticmethod
+    def reporting_year(today: datetime.date) -> int:
+        """The year staff report on by default: the latest fiscal year that has ended, within the plan's period."""
+        year = fiscal_year_of(today) - 1
+        plan = Plan.objects.first()
+        if plan is not None:
+            year = min(max(year, plan.start_fiscal_year), plan.end_fiscal_year)
+        return year
+
 
 class ReportQuerySet(models.QuerySet):
     def for_year(self, fiscal_year: int) -> ReportQuerySet:
@@ -579,6 +608,21 @@ class Report(models.Model):
             if actual.series_id == series.pk:
                 return actual
         return None
+
+
+class YearStatus(models.TextChoices):
+    """Where an indicator stands for a fiscal year: its report's status, or 未入力 / 対象外 when it has none."""
+
+    MISSING = "missing", "未入力"
+    DRAFT = "draft", "下書き"
+    RETURNED = "returned", "差戻し"
+    SUBMITTED = "submitted", "提出済"
+    APPROVED = "approved", "承認済"
+    NOT_DUE = "not_due", "対象外"
+
+
+# Still with the section: nothing sent for review yet, or sent back.
+OUTSTANDING_STATUSES = (YearStatus.MISSING, YearStatus.DRAFT, YearStatus.RETURNED)
 
 
 class Actual(models.Model):

@@ -52,8 +52,9 @@ def _ensure_year_open(fiscal_year: int) -> None:
 
 
 def _lock_report(indicator: Indicator, fiscal_year: int) -> Report | None:
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to updated_by.
     return (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .filter(indicator=indicator, fiscal_year=fiscal_year)
         .first()

@@ -1,0 +1,851 @@
+"""Entry screens: 所管課 staff enter each fiscal year's actuals, 承認者 review them, 計画担当 run the year.
+
+Every view asks indicators.access on every GET and POST (404 for another section's indicator, 403 for a role that
+may not act) and changes actuals only through indicators.workflow, which checks versions and writes the audit log.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from consultations.feeds import proposal_for
+from consultations.models import IndicatorFeed
+from indicators.access import (
+    Role,
+    can_approve,
+    can_enter,
+    get_indicator_for_user,
+    is_planner,
+    planner_required,
+    roles_in,
+    sections_of,
+    visible_indicators,
+)
+from indicators.forms import (
+    ActualLine,
+    AssignForm,
+    DeadlineForm,
+    EntryForm,
+    GridRowForm,
+    LockForm,
+    ReopenForm,
+    ReviewForm,
+    actual_lines,
+)
+from indicators.models import (
+    OUTSTANDING_STATUSES,
+    ChangeLog,
+    FiscalYearSetting,
+    Indicator,
+    Report,
+    Section,
+    YearStatus,
+)
+from indicators.workflow import (
+    VersionConflict,
+    WorkflowError,
+    approve_report,
+    reopen_report,
+    return_report,
+    save_report,
+    set_deadline,
+    set_year_lock,
+    submit_report,
+)
+from measures.models import Measure, Plan
+from setagaya_plan.lib.fiscal_years import fiscal_year_label
+
+UNASSIGNED = "none"
+
+
+# --- years and sections chosen on a page -------------------------------------------------------------------------
+
+
+def _plan_years() -> list[int]:
+    plan = Plan.objects.first()
+    return list(plan.fiscal_years()) if plan else []
+
+
+def _check_year(fiscal_year: int) -> None:
+    if fiscal_year not in _plan_years():
+        raise Http404("計画期間外の年度です。")
+
+
+def _whole_number(raw: str) -> int | None:
+    """A query parameter as int, or None: ASCII digits only (int() would also take "２" and choke on "²")."""
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+def _chosen_year(request, years: list[int]) -> int:
+    """?year=2024, or the latest fiscal year that has ended; a bad value falls back to it with a message."""
+    default = FiscalYearSetting.reporting_year(timezone.localdate())
+    raw = request.GET.get("year", "").strip()
+    if not raw:
+        return default
+    if _whole_number(raw) in years:
+        return int(raw)
+    messages.warning(request, f"年度「{raw[:20]}」は計画期間にないため、{fiscal_year_label(default)}を表示しています。")
+    return default
+
+
+def _year_choices(years: list[int]) -> list[tuple[int, str]]:
+    return [(year, fiscal_year_label(year)) for year in years]
+
+
+def _section_choices(user) -> list[Section]:
+    if is_planner(user):
+        return list(Section.objects.all())
+    unique = {section.pk: section for section in sections_of(user)}
+    return sorted(unique.values(), key=lambda section: section.name)
+
+
+# --- one indicator in one year, as the lists show it --------------------------------------------------------------
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    fiscal_year: int
+    report: Report | None
+    status: str
+    overdue: bool
+    lines: list[ActualLine] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return YearStatus(self.status).label
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == YearStatus.RETURNED
+
+
+def _rows(indicators, fiscal_year: int, setting: FiscalYearSetting, today) -> list[IndicatorRow]:
+    """Rows from indicators fetched with for_entry() and with_year_report(fiscal_year)."""
+    late = setting.is_overdue(today)
+    rows = []
+    for indicator in indicators:
+        report = indicator.year_reports[0] if indicator.year_reports else None
+        status = indicator.year_status(fiscal_year, report)
+        rows.append(
+            IndicatorRow(
+                indicator=indicator,
+                fiscal_year=fiscal_year,
+                report=report,
+                status=status,
+                overdue=late and status in OUTSTANDING_STATUSES,
+                lines=actual_lines(indicator, fiscal_year, report, None),
+            )
+        )
+    return rows
+
+
+def _subnav(request) -> dict:
+    return {"is_planner": is_planner(request.user)}
+
+
+# --- My indicators --------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_indicators(request):
+    """The member's section(s)' indicators for a year, grouped by 推進施策, what needs doing first at the top."""
+    user = request.user
+    years = _plan_years()
+    year = _chosen_year(request, years)
+    planner = is_planner(user)
+    sections = _section_choices(user)
+    indicators = visible_indicators(user)
+    chosen = request.GET.get("section", "").strip()
+    if chosen == UNASSIGNED and planner:
+        indicators = indicators.filter(section__isnull=True)
+    elif chosen:
+        section = next((s for s in sections if str(s.pk) == chosen), None)
+        if section is None:
+            raise Http404("所管課が見つかりません。")
+        indicators = indicators.filter(section=section)
+    indicators = indicators.for_entry().with_year_report(year).in_plan_order()
+    setting = FiscalYearSetting.for_year(year)
+    today = timezone.localdate()
+    rows = _rows(indicators, year, setting, today)
+
+    approvable = {section.pk for section in sections_of(user, Role.APPROVER)}
+    attention = [row for row in rows if row.is_returned]
+    attention += [row for row in rows if row.overdue and not row.is_returned]
+    attention += [
+        row
+        for row in rows
+        if row.status == YearStatus.SUBMITTED and (planner or row.indicator.section_id in approvable)
+    ]
+    groups = [
+        (measure, list(group)) for measure, group in itertools.groupby(rows, key=lambda row: row.indicator.measure)
+    ]
+    counts = Counter(row.status for row in rows)
+    return render(
+        request,
+        "entry/my_indicators.html",
+        {
+            **_subnav(request),
+            "year": year,
+            "year_label": fiscal_year_label(year),
+            "year_choices": _year_choices(years),
+            "sections": sections,
+            "chosen_section": chosen,
+            "memberships": [(section, role.label) for role in Role for section in sections_of(user, role)],
+            "setting": setting,
+            "overdue_now": setting.is_overdue(today),
+            "rows": rows,
+            "groups": groups,
+            "attention": attention,
+            "counts": [(status, counts.get(status.value, 0)) for status in YearStatus],
+        },
+    )
+
+
+# --- entry per indicator × year ----------------------------------------------------------------------------------
+
+
+def _reports(indicator: Indicator, fiscal_year: int) -> tuple[Report | None, Report | None]:
+    """The report of the year and of the year before, with their actuals."""
+    found = {
+        report.fiscal_year: report
+        for report in Report.objects.filter(indicator=indicator, fiscal_year__in=[fiscal_year, fiscal_year - 1])
+        .select_related("updated_by")
+        .prefetch_related("actuals")
+    }
+    return found.get(fiscal_year), found.get(fiscal_year - 1)
+
+
+def _replace_data(form, **values) -> None:
+    """Change some posted values of a bound form, keeping everything else the person typed."""
+    form.data = form.data.copy()
+    for name, value in values.items():
+        form.data[form.add_prefix(name)] = value
+
+
+def _entry_url(indicator: Indicator, fiscal_year: int) -> str:
+    return reverse("entry:indicator", args=[indicator.code, fiscal_year])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_entry(request, code: str, year: int):
+    """One indicator × year: enter (保存（下書き）/ 提出), see targets, history and the review state."""
+    user = request.user
+    indicator = get_indicator_for_user(user, code, queryset=Indicator.objects.for_entry())
+    _check_year(year)
+    if request.method == "GET":
+        return _render_entry(request, indicator, year)
+
+    if not can_enter(user, indicator):
+        raise PermissionDenied("この指標の実績を入力する権限がありません。")
+    action = request.POST.get("action")
+    if action not in ("save", "submit"):
+        action = "save"
+    report, previous = _reports(indicator, year)
+    proposal = proposal_for(indicator, year)
+    form = EntryForm(
+        request.POST,
+        action=action,
+        indicator=indicator,
+        fiscal_year=year,
+        report=report,
+        previous=previous,
+        proposal=proposal,
+    )
+    conflict = None
+    if form.is_valid():
+        try:
+            # Save and submit together: a submission that is refused leaves nothing half-written.
+            with transaction.atomic():
+                saved = save_report(
+                    indicator=indicator,
+                    fiscal_year=year,
+                    user=user,
+                    values=form.series_values(),
+                    fields=form.report_fields(),
+                    expected_version=form.cleaned_data["version"],
+                )
+                if action == "submit":
+                    saved = submit_report(saved, user, saved.version)
+        except VersionConflict as exc:
+            conflict = exc.report
+            # Keep what the person typed; the next save starts from the other person's version on purpose.
+            _replace_data(form, version=str(conflict.version))
+            form.add_error(None, str(exc))
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            label = f"{indicator.name}（{fiscal_year_label(year)}）"
+            if action == "submit":
+                messages.success(request, f"{label}の実績を提出しました。承認者の確認を待っています。")
+            else:
+                messages.success(request, f"{label}の実績を下書きとして保存しました。")
+            return redirect(_entry_url(indicator, year))
+    return _render_entry(request, indicator, year, form=form, conflict=conflict)
+
+
+def _render_entry(request, indicator, year, *, form=None, review_form=None, reopen_form=None, conflict=None):
+    user = request.user
+    report, previous = _reports(indicator, year)
+    setting = FiscalYearSetting.for_year(year)
+    proposal = proposal_for(indicator, year)
+    may_enter = can_enter(user, indicator)
+    editable = may_enter and not setting.locked and (report is None or report.is_editable_by_staff)
+    if form is None and editable:
+        form = EntryForm(indicator=indicator, fiscal_year=year, report=report, previous=previous, proposal=proposal)
+    lines = form.lines if form is not None else actual_lines(indicator, year, report, previous)
+    is_submitted = report is not None and report.status == Report.Status.SUBMITTED
+    if review_form is None and is_submitted and can_approve(user, indicator) and not setting.locked:
+        review_form = ReviewForm(initial={"version": report.version})
+    is_approved = report is not None and report.status == Report.Status.APPROVED
+    if reopen_form is None and is_approved and is_planner(user) and not setting.locked:
+        reopen_form = ReopenForm(initial={"version": report.version})
+    # Labels name the year, like every input on these pages.
+    if review_form is not None:
+        review_form.fields["reason"].label = f"{fiscal_year_label(year)} 差戻し理由・承認コメント"
+    if reopen_form is not None:
+        reopen_form.fields["reopen_reason"].label = f"{fiscal_year_label(year)} 再開の理由"
+    history = (
+        list(ChangeLog.objects.filter(report=report).select_related("user").order_by("-at", "-pk")) if report else []
+    )
+    status = indicator.year_status(year, report)
+    conflict_lines = actual_lines(indicator, year, conflict, None) if conflict is not None else []
+    years = _plan_years()
+    return render(
+        request,
+        "entry/indicator.html",
+        {
+            **_subnav(request),
+            "indicator": indicator,
+            "year": year,
+            "year_label": fiscal_year_label(year),
+            "other_years": [(y, fiscal_year_label(y)) for y in years],
+            "report": report,
+            "lines": lines,
+            "form": form,
+            "review_form": review_form,
+            "reopen_form": reopen_form,
+            "history": history,
+            "setting": setting,
+            "overdue": setting.is_overdue(timezone.localdate()) and status in OUTSTANDING_STATUSES,
+            "status": status,
+            "status_label": YearStatus(status).label,
+            "proposal": proposal,
+            "conflict": conflict,
+            "conflict_lines": conflict_lines,
+            "may_enter": may_enter,
+            "is_viewer_only": not may_enter and not can_approve(user, indicator),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review(request, code: str, year: int):
+    """承認者: approve a submitted report, or return it with a reason."""
+    user = request.user
+    indicator = get_indicator_for_user(user, code, queryset=Indicator.objects.for_entry())
+    _check_year(year)
+    if not can_approve(user, indicator):
+        raise PermissionDenied("この指標の実績を承認する権限がありません。")
+    form = ReviewForm(request.POST)
+    report = Report.objects.filter(indicator=indicator, fiscal_year=year).first()
+    if form.is_valid():
+        if report is None:
+            form.add_error(None, "この年度の実績はまだ入力されていません。")
+        else:
+            decision = form.cleaned_data["decision"]
+            reason = form.cleaned_data["reason"]
+            try:
+                if decision == "approve":
+                    approve_report(report, user, form.cleaned_data["version"], comment=reason)
+                else:
+                    return_report(report, user, form.cleaned_data["version"], reason)
+            except VersionConflict as exc:
+                _replace_data(form, version=str(exc.report.version))
+                form.add_error(None, str(exc))
+            except WorkflowError as exc:
+                form.add_error(None, str(exc))
+            else:
+                done = "承認しました" if decision == "approve" else "差し戻しました"
+                messages.success(request, f"{indicator.name}（{fiscal_year_label(year)}）の実績を{done}。")
+                return redirect(_entry_url(indicator, year))
+    return _render_entry(request, indicator, year, review_form=form)
+
+
+@login_required
+@require_POST
+def reopen(request, code: str, year: int):
+    """計画担当: take back an approval so that the section can correct the report."""
+    user = request.user
+    indicator = get_indicator_for_user(user, code, queryset=Indicator.objects.for_entry())
+    _check_year(year)
+    if not is_planner(user):
+        raise PermissionDenied("承認の取消し（再開）は計画担当のみ行えます。")
+    form = ReopenForm(request.POST)
+    report = Report.objects.filter(indicator=indicator, fiscal_year=year).first()
+    if form.is_valid():
+        if report is None:
+            form.add_error(None, "この年度の実績はまだ入力されていません。")
+        else:
+            try:
+                reopen_report(report, user, form.cleaned_data["version"], form.cleaned_data["reopen_reason"])
+            except VersionConflict as exc:
+                _replace_data(form, version=str(exc.report.version))
+                form.add_error(None, str(exc))
+            except WorkflowError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, f"{indicator.name}（{fiscal_year_label(year)}）の承認を取り消し、所管課に戻しました。"
+                )
+                return redirect(_entry_url(indicator, year))
+    return _render_entry(request, indicator, year, reopen_form=form)
+
+
+# --- section grid ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GridRow:
+    indicator: Indicator
+    report: Report | None
+    status: str
+    lines: list[ActualLine]
+    previous: Report | None = None
+    form: GridRowForm | None = None
+    outcome: str = ""  # "saved", "error" or "conflict" after a POST
+    message: str = ""
+    conflict_lines: list[ActualLine] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return YearStatus(self.status).label
+
+    @property
+    def cells(self) -> list[tuple]:
+        """(line, bound field or None, warning, the other person's line after a conflict) for each series."""
+        fields = (
+            {line.field_name: (bound, warning) for line, bound, warning in self.form.line_fields()} if self.form else {}
+        )
+        others = {line.series.pk: line for line in self.conflict_lines}
+        return [(line, *fields.get(line.field_name, (None, "")), others.get(line.series.pk)) for line in self.lines]
+
+    @property
+    def comment_errors(self) -> list[str]:
+        if self.form is None or not self.form.is_bound:
+            return []
+        return list(self.form.errors.get("comment", []))
+
+    @property
+    def errors(self) -> list[str]:
+        """Errors that belong to no one input of the row (the inputs show their own beside them)."""
+        if self.form is None or not self.form.is_bound:
+            return []
+        shown_beside = {line.field_name for line in self.lines} | {"comment"}
+        found = []
+        for name, errors in self.form.errors.items():
+            if name in shown_beside:
+                continue
+            for error in errors:
+                found.append("画面の情報が正しくありません。画面を開き直してください。" if name != "__all__" else error)
+        return found
+
+
+def _grid_section(request, sections: list[Section]) -> Section | None:
+    raw = request.GET.get("section", "").strip()
+    if not raw:
+        return sections[0] if sections else None
+    section = next((s for s in sections if str(s.pk) == raw), None)
+    if section is None:
+        raise Http404("所管課が見つかりません。")
+    return section
+
+
+def _grid_rows(section: Section, year: int, may_edit: bool) -> list[GridRow]:
+    indicators = (
+        Indicator.objects.filter(section=section)
+        .for_entry()
+        .with_year_report(year)
+        .with_year_report(year - 1, to_attr="previous_reports")
+        .in_plan_order()
+    )
+    fed = _fed_indicator_ids(indicators)
+    rows = []
+    for indicator in indicators:
+        report = indicator.year_reports[0] if indicator.year_reports else None
+        previous = indicator.previous_reports[0] if indicator.previous_reports else None
+        editable = may_edit and (report is None or report.is_editable_by_staff)
+        form = None
+        if editable:
+            form = GridRowForm(
+                indicator=indicator,
+                fiscal_year=year,
+                report=report,
+                previous=previous,
+                proposal=proposal_for(indicator, year) if indicator.pk in fed else None,
+                prefix=f"r{indicator.pk}",
+            )
+        rows.append(
+            GridRow(
+                indicator=indicator,
+                report=report,
+                status=indicator.year_status(year, report),
+                lines=form.lines if form else actual_lines(indicator, year, report, previous),
+                previous=previous,
+                form=form,
+            )
+        )
+    return rows
+
+
+def _fed_indicator_ids(indicators) -> set[int]:
+    # Only indicators fed by consultation counts can have a proposal. Asking proposal_for for those alone keeps
+    # the grid's queries from growing with its rows.
+    ids = [indicator.pk for indicator in indicators]
+    return set(IndicatorFeed.objects.filter(indicator__in=ids, active=True).values_list("indicator_id", flat=True))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_grid(request):
+    """All of a section's indicators × series for a year in one table of inputs; one button saves changed rows.
+
+    Each changed row (one indicator) is saved on its own, from the version the page showed: a row in error or in
+    conflict saves nothing and keeps what was typed, the other rows are saved. The page says which is which.
+    """
+    user = request.user
+    years = _plan_years()
+    year = _chosen_year(request, years)
+    sections = _section_choices(user)
+    section = _grid_section(request, sections)
+    setting = FiscalYearSetting.for_year(year)
+    may_enter = section is not None and (is_planner(user) or Role.ENTRY in roles_in(user, section))
+    url = f"{reverse('entry:grid')}?year={year}&section={section.pk if section else ''}"
+    if request.method == "POST":
+        if not may_enter:
+            raise PermissionDenied("この所管課の実績を入力する権限がありません。")
+        if setting.locked:
+            messages.error(request, f"{fiscal_year_label(year)}は締め切られているため変更できません。")
+            return redirect(url)
+        saved, failed = _save_grid(request, section, year)
+        if not failed:
+            if saved:
+                messages.success(request, f"{len(saved)}件の指標の実績を保存しました。")
+            else:
+                messages.info(request, "変更された行がないため、保存するものはありませんでした。")
+            return redirect(url)
+        rows = _grid_rows(section, year, may_edit=True)
+        for row in rows:
+            if row.indicator.pk in failed:
+                failed_row = failed[row.indicator.pk]
+                row.form, row.outcome, row.message = failed_row.form, failed_row.outcome, failed_row.message
+                row.lines, row.conflict_lines = failed_row.form.lines, failed_row.conflict_lines
+            elif row.indicator.pk in saved:
+                row.outcome = "saved"
+        saved_text = f"{len(saved)}件を保存しました。" if saved else ""
+        messages.error(
+            request,
+            f"{saved_text}{len(failed)}件の指標は保存できませんでした。「要確認」の行を直して、もう一度保存してください。",
+        )
+        status_code = 200
+    else:
+        rows = _grid_rows(section, year, may_edit=may_enter and not setting.locked) if section else []
+        status_code = 200
+    return render(
+        request,
+        "entry/grid.html",
+        {
+            **_subnav(request),
+            "year": year,
+            "year_label": fiscal_year_label(year),
+            "year_choices": _year_choices(years),
+            "sections": sections,
+            "section": section,
+            "setting": setting,
+            "may_enter": may_enter,
+            "rows": rows,
+            "editable": any(row.form is not None for row in rows),
+            "failed_count": sum(1 for row in rows if row.outcome in ("error", "conflict")),
+        },
+        status=status_code,
+    )
+
+
+def _save_grid(request, section: Section, year: int) -> tuple[set[int], dict[int, GridRow]]:
+    """Save each changed row through the workflow; return the saved indicator ids and the rows that failed."""
+    saved: set[int] = set()
+    failed: dict[int, GridRow] = {}
+    for row in _grid_rows(section, year, may_edit=True):
+        if row.form is None:
+            continue
+        form = GridRowForm(
+            request.POST,
+            indicator=row.indicator,
+            fiscal_year=year,
+            report=row.report,
+            previous=row.previous,
+            proposal=row.form.proposal,
+            prefix=row.form.prefix,
+        )
+        if not form.has_user_changes():
+            continue
+        row.form = form
+        if not form.is_valid():
+            row.outcome, row.message = "error", "入力に誤りがあります。この行は保存していません。"
+            failed[row.indicator.pk] = row
+            continue
+        try:
+            save_report(
+                indicator=row.indicator,
+                fiscal_year=year,
+                user=request.user,
+                values=form.series_values(),
+                fields=form.report_fields(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except VersionConflict as exc:
+            other = Report.objects.select_related("updated_by").prefetch_related("actuals").get(pk=exc.report.pk)
+            row.outcome, row.message = "conflict", str(exc)
+            row.conflict_lines = actual_lines(row.indicator, year, other, None)
+            # The typed values stay; saving again from here overwrites the other person's on purpose.
+            _replace_data(
+                form,
+                version=str(other.version),
+                orig_comment=other.comment,
+                **{f"orig_{line.field_name}": line.initial for line in row.conflict_lines},
+            )
+            failed[row.indicator.pk] = row
+        except WorkflowError as exc:
+            row.outcome, row.message = "error", str(exc)
+            failed[row.indicator.pk] = row
+        else:
+            saved.add(row.indicator.pk)
+    return saved, failed
+
+
+# --- planner pages --------------------------------------------------------------------------------------------------
+
+
+@planner_required
+@require_GET
+def fiscal_years(request):
+    """提出期限と締切: each fiscal year's deadline and lock."""
+    return _render_fiscal_years(request)
+
+
+def _render_fiscal_years(request, *, bound: dict | None = None):
+    saved = {setting.fiscal_year: setting for setting in FiscalYearSetting.objects.select_related("locked_by")}
+    rows = []
+    for year in _plan_years():
+        setting = saved.get(year) or FiscalYearSetting.for_year(year)
+        bound_form = (bound or {}).get(year)
+        rows.append(
+            {
+                "year": year,
+                "label": fiscal_year_label(year),
+                "setting": setting,
+                "is_default": year not in saved,
+                "deadline_form": bound_form
+                or DeadlineForm(fiscal_year=year, initial={"deadline": setting.deadline}, prefix=f"y{year}"),
+            }
+        )
+    return render(request, "entry/fiscal_years.html", {**_subnav(request), "rows": rows})
+
+
+@planner_required
+@require_POST
+def fiscal_year_update(request, year: int):
+    _check_year(year)
+    label = fiscal_year_label(year)
+    if request.POST.get("action") == "lock":
+        form = LockForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "締切の操作を読み取れませんでした。画面を開き直してください。")
+            return redirect("entry:fiscal_years")
+        locked = form.cleaned_data["locked"]
+        set_year_lock(year, request.user, locked, form.cleaned_data["lock_comment"])
+        messages.success(request, f"{label}を締め切りました。" if locked else f"{label}の締切を解除しました。")
+        return redirect("entry:fiscal_years")
+    form = DeadlineForm(request.POST, fiscal_year=year, prefix=f"y{year}")
+    if not form.is_valid():
+        return _render_fiscal_years(request, bound={year: form})
+    set_deadline(year, request.user, form.cleaned_data["deadline"])
+    messages.success(request, f"{label}の提出期限を{form.cleaned_data['deadline']:%Y年%-m月%-d日}にしました。")
+    return redirect("entry:fiscal_years")
+
+
+@dataclass
+class CountRow:
+    label: str
+    counts: Counter
+    link: str = ""
+
+    @property
+    def due(self) -> int:
+        return sum(n for status, n in self.counts.items() if status != YearStatus.NOT_DUE)
+
+    @property
+    def approved_share(self) -> str:
+        if not self.due:
+            return "―"
+        return f"{self.counts[YearStatus.APPROVED] * 100 // self.due}%"
+
+    @property
+    def cells(self) -> list[int]:
+        return [self.counts[status] for status in COUNT_COLUMNS]
+
+
+COUNT_COLUMNS = [
+    YearStatus.MISSING,
+    YearStatus.DRAFT,
+    YearStatus.RETURNED,
+    YearStatus.SUBMITTED,
+    YearStatus.APPROVED,
+    YearStatus.NOT_DUE,
+]
+
+
+@planner_required
+@require_GET
+def completeness(request):
+    """入力状況: per section and per 推進施策, how many actuals are missing, draft, returned, submitted, approved."""
+    years = _plan_years()
+    year = _chosen_year(request, years)
+    indicators = Indicator.objects.for_entry().with_year_report(year).in_plan_order()
+    by_section: dict[object, CountRow] = {}
+    by_measure: dict[int, CountRow] = {}
+    total = CountRow("合計", Counter())
+    grid_url = reverse("entry:grid")
+    for indicator in indicators:
+        report = indicator.year_reports[0] if indicator.year_reports else None
+        status = indicator.year_status(year, report)
+        section = indicator.section
+        key = section.pk if section else None
+        if key not in by_section:
+            by_section[key] = CountRow(
+                section.name if section else "所管課未設定",
+                Counter(),
+                f"{grid_url}?year={year}&section={section.pk}" if section else "",
+            )
+        measure = indicator.measure
+        if measure.pk not in by_measure:
+            label = f"基本目標{measure.goal.number}－推進施策{measure.number}　{measure.title}"
+            by_measure[measure.pk] = CountRow(label, Counter())
+        for row in (by_section[key], by_measure[measure.pk], total):
+            row.counts[status] += 1
+    section_rows = sorted(by_section.values(), key=lambda row: (row.label == "所管課未設定", row.label))
+    return render(
+        request,
+        "entry/completeness.html",
+        {
+            **_subnav(request),
+            "year": year,
+            "year_label": fiscal_year_label(year),
+            "year_choices": _year_choices(years),
+            "columns": [(status, status.label) for status in COUNT_COLUMNS],
+            "section_rows": section_rows,
+            "measure_rows": list(by_measure.values()),
+            "total": total,
+            "setting": FiscalYearSetting.for_year(year),
+        },
+    )
+
+
+@planner_required
+@require_GET
+def overdue(request):
+    """期限超過: indicators still with their section (未入力・下書き・差戻し) after the year's deadline."""
+    years = _plan_years()
+    year = _chosen_year(request, years)
+    setting = FiscalYearSetting.for_year(year)
+    today = timezone.localdate()
+    indicators = Indicator.objects.for_entry().with_year_report(year).in_plan_order()
+    rows = [row for row in _rows(indicators, year, setting, today) if row.status in OUTSTANDING_STATUSES]
+    rows.sort(key=lambda row: (row.indicator.section is None, getattr(row.indicator.section, "name", "")))
+    groups = [
+        (section, list(group)) for section, group in itertools.groupby(rows, key=lambda row: row.indicator.section)
+    ]
+    return render(
+        request,
+        "entry/overdue.html",
+        {
+            **_subnav(request),
+            "year": year,
+            "year_label": fiscal_year_label(year),
+            "year_choices": _year_choices(years),
+            "setting": setting,
+            "is_overdue": setting.is_overdue(today),
+            "groups": groups,
+            "count": len(rows),
+        },
+    )
+
+
+@planner_required
+@require_http_methods(["GET", "POST"])
+def assign(request):
+    """所管課の割当: choose many indicators, choose a section, assign them in one step."""
+    measures = list(Measure.objects.select_related("goal").order_by("goal__number", "number"))
+    indicators = Indicator.objects.select_related("section", "vision__measure__goal").in_plan_order()
+    measure_filter = request.GET.get("measure", "").strip()
+    section_filter = request.GET.get("section", "").strip()
+    if measure_filter:
+        indicators = indicators.filter(vision__measure__pk=_whole_number(measure_filter) or 0)
+    if section_filter == UNASSIGNED:
+        indicators = indicators.filter(section__isnull=True)
+    elif section_filter:
+        indicators = indicators.filter(section__pk=_whole_number(section_filter) or 0)
+
+    form = AssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        section = form.cleaned_data["section"]
+        chosen = list(form.cleaned_data["indicators"].select_related("section"))
+        moving = [indicator for indicator in chosen if indicator.section_id != section.pk]
+        with transaction.atomic():
+            for old_section, group in itertools.groupby(
+                sorted(moving, key=lambda i: i.section_id or 0), key=lambda i: i.section
+            ):
+                old_name = old_section.name if old_section else "未設定"
+                # Plan data, not actuals: recorded in the admin's history of each indicator.
+                LogEntry.objects.log_actions(
+                    request.user.pk,
+                    list(group),
+                    CHANGE,
+                    f"所管課を「{old_name}」から「{section.name}」に変更しました（一括割当）。",
+                )
+            Indicator.objects.filter(pk__in=[i.pk for i in moving]).update(section=section)
+        unchanged = len(chosen) - len(moving)
+        note = f"（{unchanged}件はすでにこの所管課でした）" if unchanged else ""
+        messages.success(request, f"{len(moving)}件の指標を「{section.name}」に割り当てました。{note}")
+        return redirect(request.get_full_path())
+    chosen_codes = set(request.POST.getlist("indicators")) if request.method == "POST" else set()
+    return render(
+        request,
+        "entry/assign.html",
+        {
+            **_subnav(request),
+            "form": form,
+            "indicators": indicators,
+            "measures": measures,
+            "sections": Section.objects.all(),
+            "measure_filter": measure_filter,
+            "section_filter": section_filter,
+            "chosen_codes": chosen_codes,
+        },
+    )
