@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from indicators.evaluation import Evaluator, floor_rate
 from indicators.models import Actual, Indicator, Series, Target
 from setagaya_plan.lib.fiscal_years import fiscal_year_label
 from setagaya_plan.lib.spreadsheet import escape_formula
@@ -53,7 +54,46 @@ def _target_record(target: Target) -> dict:
     }
 
 
-def _series_record(series: Series, actuals: dict[int, Actual], year: int | None) -> dict:
+def _rate(value: Decimal | None) -> float | None:
+    """A rate as shown on screen: rounded down to one decimal; null when there is none (or nothing to divide by)."""
+    value = floor_rate(value)
+    if value is None or not value.is_finite():
+        return None
+    return float(value)
+
+
+def grade_record(grade, approved: bool, scheme_code: str) -> dict:
+    """One year's grade (docs/export.md): computed from approved actuals only (indicators.evaluation)."""
+    return {
+        "grade": grade.level.code if grade.is_graded else None,
+        "label": grade.label,
+        "status": grade.status,
+        "achievement": _rate(grade.achievement),
+        "progress": _rate(grade.progress),
+        "regressed": bool(grade.is_graded and grade.regressed),
+        "approved": approved,
+        "scheme": scheme_code,
+    }
+
+
+def _grades(indicator: Indicator, years, evaluator: Evaluator, key: str | None) -> dict:
+    """Grades keyed like the actuals: of the whole indicator (key None) or of one series."""
+    out = {}
+    for fiscal_year in sorted(years):
+        grade = evaluator.grade(indicator, fiscal_year)
+        if key is not None and len(grade.series) > 1:
+            grade = next((g for g in grade.series if g.key == key), grade)
+        report = evaluator.report(indicator, fiscal_year)
+        out[str(fiscal_year)] = grade_record(grade, bool(report and report.status == "approved"), evaluator.scheme.code)
+    return out
+
+
+def _series_record(
+    series: Series,
+    actuals: dict[int, Actual],
+    year: int | None,
+    evaluator: Evaluator | None = None,
+) -> dict:
     targets = {}
     for target in series.targets.all():
         for covered in target.years:
@@ -74,14 +114,22 @@ def _series_record(series: Series, actuals: dict[int, Actual], year: int | None)
             for fiscal_year, actual in sorted(actuals.items())
             if year is None or fiscal_year == year
         }
+        if evaluator is not None:
+            years = [int(y) for y in record["actuals"]]
+            record["grades"] = _grades(series.indicator, years, evaluator, series.key)
     return record
 
 
-def indicator_record(indicator: Indicator, actuals: dict[int, dict[int, Actual]], year: int | None = None) -> dict:
+def indicator_record(
+    indicator: Indicator,
+    actuals: dict[int, dict[int, Actual]],
+    year: int | None = None,
+    evaluator: Evaluator | None = None,
+) -> dict:
     vision = indicator.vision
     measure = vision.measure
     main = indicator.main_series()
-    main_record = _series_record(main, actuals.get(main.pk, {}), year) if main else None
+    main_record = _series_record(main, actuals.get(main.pk, {}), year, evaluator) if main else None
     listed_under = [
         {
             "goal": measure.goal.number,
@@ -126,7 +174,7 @@ def indicator_record(indicator: Indicator, actuals: dict[int, dict[int, Actual]]
                 "label": part.label,
                 "unit": part.effective_unit,
                 "total_kind": part.effective_total_kind,
-                **_series_record(part, actuals.get(part.pk, {}), year),
+                **_series_record(part, actuals.get(part.pk, {}), year, evaluator),
             }
             for part in indicator.parts()
         ],
@@ -134,6 +182,11 @@ def indicator_record(indicator: Indicator, actuals: dict[int, dict[int, Actual]]
     }
     if main_record and "actuals" in main_record:
         record["actuals"] = main_record["actuals"]
+    if evaluator is not None:
+        # The indicator's own grade (for a)/b) the worse of its parts), in every year any of its series has an actual.
+        years = {int(y) for part in [main_record or {}, *record["parts"]] for y in part.get("actuals", {})}
+        if years:
+            record["grades"] = _grades(indicator, years, evaluator, None)
     return record
 
 
@@ -144,7 +197,8 @@ def _ref_sort_key(code: str) -> tuple:
 def progress_records(year: int | None = None) -> list[dict]:
     indicators = list(export_queryset())
     actuals = _actuals_by_series(indicators)
-    return [indicator_record(indicator, actuals, year) for indicator in indicators]
+    evaluator = Evaluator(indicators)
+    return [indicator_record(indicator, actuals, year, evaluator) for indicator in indicators]
 
 
 def to_json(records: list[dict]) -> str:
@@ -187,6 +241,7 @@ def flat_rows(records: list[dict], year: int | None = None) -> tuple[list[str], 
         "総量",
         "総量（表記）",
         *(f"{fiscal_year_label(y)}実績" for y in years),
+        *(f"{fiscal_year_label(y)}評価" for y in years),
         "実施計画 施策",
         "掲載箇所",
         "注記",
@@ -225,12 +280,19 @@ def flat_rows(records: list[dict], year: int | None = None) -> tuple[list[str], 
                     series["total"]["value"],
                     series["total"]["text"],
                     *(_cell(actuals.get(str(y))) for y in years),
+                    *(_grade_cell(series.get("grades", {}).get(str(y))) for y in years),
                     "、".join(record["plan_refs"]),
                     listed,
                     "\n".join(record["footnotes"]),
                 ]
             )
     return header, rows
+
+
+def _grade_cell(entry: dict | None) -> str | None:
+    if not entry:
+        return None
+    return entry["label"] + ("・後退" if entry["regressed"] else "")
 
 
 def _cell(entry: dict | None):

@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from indicators import progress_views as views
 
 app_name = "progress"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("indicators/", views.indicator_list, name="indicator_list"),
+    path("indicators/export/<str:fmt>/", views.indicator_export, name="indicator_export"),
+    path("indicators/<str:code>/", views.indicator_detail, name="indicator"),
+    path("indicators/<str:code>/baseline/", views.baseline_confirm, name="baseline"),
+    path("measures/<int:goal>-<int:number>/", views.measure_detail, name="measure"),
+    path("report/<int:year>/", views.annual_report, name="report"),
+    path("report/<int:year>/xlsx/", views.annual_report_xlsx, name="report_xlsx"),
+    path("settings/", views.evaluation_settings, name="settings"),
+]

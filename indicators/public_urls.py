@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from indicators import public_views as views
 
 app_name = "public"
 
-urlpatterns: list = []
+# Every view answers 404 unless settings.PUBLIC_SITE_ENABLED (checked per request, so the setting can change).
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("measures/<int:goal>-<int:number>/", views.measure, name="measure"),
+    path("indicators/<str:code>/", views.indicator, name="indicator"),
+]

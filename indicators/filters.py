@@ -1,0 +1,107 @@
+"""Filters of the indicator list (django-filter).
+
+Plan place, kind, section, 実施計画 施策 and free text filter the database query. The year chooses which year's
+target, actual and grade are shown, and the grade filter applies after the evaluation, because grades are computed
+(indicators.evaluation), not stored.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from indicators.evaluation import Scheme, Status
+from indicators.models import ImplementationPlanItem, Indicator, Section
+from measures.models import Goal, Measure, Vision
+
+SHORTFALL = "shortfall"
+REGRESSED = "regressed"
+
+
+def grade_choices(scheme: Scheme) -> list[tuple[str, str]]:
+    return [
+        (SHORTFALL, "注意（未達の評価または後退）"),
+        (REGRESSED, "後退"),
+        *[(level.code, f"{level.icon} {level.label}") for level in scheme.levels],
+        *[(status.value, status.label) for status in Status if status != Status.GRADED],
+    ]
+
+
+def grade_matches(grade, wanted: str) -> bool:
+    if wanted == SHORTFALL:
+        return grade.is_shortfall
+    if wanted == REGRESSED:
+        return grade.is_graded and grade.regressed
+    return grade.key == wanted
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    year = django_filters.TypedChoiceFilter(label="年度", method="keep", coerce=int)
+    goal = django_filters.ModelChoiceFilter(
+        label="基本目標", queryset=Goal.objects.order_by("number"), method="in_goal", empty_label="すべて"
+    )
+    measure = django_filters.ModelChoiceFilter(
+        label="推進施策", queryset=Measure.objects.in_plan_order(), method="in_measure", empty_label="すべて"
+    )
+    vision = django_filters.ModelChoiceFilter(
+        label="めざす姿",
+        queryset=Vision.objects.select_related("measure__goal").order_by(
+            "measure__goal__number", "measure__number", "number"
+        ),
+        method="in_vision",
+        empty_label="すべて",
+    )
+    kind = django_filters.ChoiceFilter(label="種別", choices=Indicator.Kind.choices, empty_label="すべて")
+    grade = django_filters.ChoiceFilter(label="評価", method="keep", empty_label="すべて")
+    section = django_filters.ModelChoiceFilter(
+        label="所管課", queryset=Section.objects.order_by("name"), empty_label="すべて"
+    )
+    plan_item = django_filters.ModelChoiceFilter(
+        label="実施計画 施策",
+        field_name="plan_items",
+        queryset=ImplementationPlanItem.objects.order_by("code"),
+        empty_label="すべて",
+    )
+    q = django_filters.CharFilter(
+        label="キーワード",
+        method="search",
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "名称・コード・主な取組み", "type": "search"}),
+    )
+
+    class Meta:
+        model = Indicator
+        fields: list[str] = []
+
+    def __init__(self, *args, scheme: Scheme, years: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["year"].extra["choices"] = years
+        self.filters["grade"].extra["choices"] = grade_choices(scheme)
+        self.form.fields["vision"].label_from_instance = lambda v: f"{v.measure.label} めざす姿{v.number}"
+        self.form.fields["measure"].label_from_instance = lambda m: f"{m.label} {m.title}"
+        self.form.fields["plan_item"].label_from_instance = lambda item: f"施策{item.code}"
+
+    def keep(self, queryset, name, value):
+        # Applied by the view: the year selects what is shown, the grade is filtered after the evaluation.
+        return queryset
+
+    def in_goal(self, queryset, name, value):
+        return queryset.filter(Q(vision__measure__goal=value) | Q(relistings__vision__measure__goal=value)).distinct()
+
+    def in_measure(self, queryset, name, value):
+        return queryset.filter(Q(vision__measure=value) | Q(relistings__vision__measure=value)).distinct()
+
+    def in_vision(self, queryset, name, value):
+        return queryset.filter(Q(vision=value) | Q(relistings__vision=value)).distinct()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(name__icontains=value)
+            | Q(initiative__title__icontains=value)
+            | Q(footnotes__icontains=value)
+        )

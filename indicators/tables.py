@@ -1,0 +1,565 @@
+"""Tables of the progress pages: the plan's own printed tables, and the filterable indicator list.
+
+* `printed_tables` lays out a めざす姿's 行動量 and 成果指標 tables as the plan prints them — 番号, name, 現況値,
+  令和6–9年度, 総量 — with each year's actual and grade under its target. The measure page, the annual report, the
+  public site and the xlsx report (report_xlsx) all use it, so a planner recognises the same document everywhere.
+* `IndicatorTable` (django-tables2) lists indicators with their target, actual, rates and grade for one year;
+  `list_rows` builds its rows and `export_rows` the same rows, one per series, for xlsx and CSV.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from indicators.evaluation import (
+    Evaluator,
+    IndicatorGrade,
+    SeriesGrade,
+    Status,
+    floor_rate,
+    format_rate,
+)
+from indicators.models import Indicator, Report, Series, Target, format_decimal
+from indicators.plan_files import PRINTED_YEARS
+from setagaya_plan.lib.fiscal_years import era_label, fiscal_year_label
+
+RATE_UNITS = {"%", "％"}
+
+
+def format_value(value: Decimal | None, unit: str = "") -> str:
+    """6358 件 → 6,358件; rates keep one decimal as printed (9.0%)."""
+    if value is None:
+        return ""
+    if unit in RATE_UNITS:
+        normalized = value.normalize()
+        text = f"{normalized:f}" if normalized.as_tuple().exponent < -1 else f"{value:.1f}"
+        return f"{text}%"
+    return f"{format_decimal(value)}{unit}"
+
+
+def target_text(target: Target | None, unit: str) -> str:
+    if target is None:
+        return ""
+    if target.deferred_to:
+        return target.deferred_to
+    if target.value is not None:
+        return format_value(target.value, unit)
+    return target.text
+
+
+def baseline_text(series: Series, value: Decimal | None = None, note: str | None = None) -> str:
+    """１３０回（令和５年度見込み） as 130回（令和5年度見込み）; ― when the plan prints none."""
+    value = series.baseline_value if value is None else value
+    note = series.baseline_note if note is None else note
+    if value is None:
+        return series.baseline_text or "―"
+    text = format_value(value, series.effective_unit)
+    return f"{text}（{note}）" if note else text
+
+
+def total_text(series: Series) -> str:
+    if series.total_text:
+        return series.total_text
+    if series.total_value is not None:
+        return format_value(series.total_value, series.effective_unit)
+    return "―"
+
+
+def display_years(indicators: Iterable[Indicator] = ()) -> list[int]:
+    """The printed years 令和6–9年度, plus later years once the mid-term review has given them targets."""
+    last = max(PRINTED_YEARS)
+    for indicator in indicators:
+        for series in indicator.series.all():
+            for target in series.targets.all():
+                last = max(last, target.end_fiscal_year)
+    return list(range(min(PRINTED_YEARS), last + 1))
+
+
+# The printed tables.
+
+
+@dataclass
+class TargetCellView:
+    text: str
+    colspan: int = 1
+    years: list[int] = field(default_factory=list)
+    numeric: bool = False
+    deferred: bool = False
+
+
+@dataclass
+class YearResult:
+    """Under a target: the year's actual and its grade (official, or provisional for those who may see it)."""
+
+    year: int
+    actual: str = ""
+    grade: SeriesGrade | IndicatorGrade | None = None
+    provisional: bool = False
+    rate: str = ""
+
+    @property
+    def shows_grade(self) -> bool:
+        return self.grade is not None and self.grade.status != Status.NO_TARGET
+
+    @property
+    def badge(self) -> str:
+        """The grade badge, built here rather than by a template include: a measure page holds hundreds."""
+        return grade_badge(self.grade, self.provisional) if self.shows_grade else ""
+
+
+@dataclass
+class PrintedRow:
+    indicator: Indicator
+    series: Series | None
+    code: str  # the indicator code, with /a, /b, /yearly, /cumulative for a part
+    number: str  # as printed in this place
+    name: str
+    part_label: str
+    relisted: bool
+    first_of_indicator: bool
+    last_of_indicator: bool
+    parts_count: int
+    baseline: str
+    confirmed_baseline: str
+    targets: list[TargetCellView]
+    total: str
+    results: list[YearResult]
+
+    @property
+    def anchor(self) -> str:
+        return f"ind-{self.indicator.code}"
+
+
+@dataclass
+class PrintedTable:
+    kind: str
+    label: str
+    rows: list[PrintedRow]
+
+
+@dataclass
+class Placement:
+    """An indicator as printed in one めざす姿: its own place or a 【再掲】."""
+
+    indicator: Indicator
+    number: str
+    position: int
+    relisted: bool
+
+
+def placements(vision, indicators: Iterable[Indicator]) -> list[Placement]:
+    """The indicators printed under a めざす姿 in printed order: 行動量 then 成果指標, own and 【再掲】 rows."""
+    found = []
+    for indicator in indicators:
+        if indicator.vision_id == vision.pk:
+            found.append(Placement(indicator, indicator.number, indicator.position, False))
+        for relisting in indicator.relistings.all():
+            if relisting.vision_id == vision.pk:
+                found.append(Placement(indicator, relisting.number, relisting.position, True))
+    return sorted(found, key=lambda p: (p.indicator.kind, p.position))
+
+
+def _target_cells(series: Series, years: list[int]) -> list[TargetCellView]:
+    cells: list[TargetCellView] = []
+    unit = series.effective_unit
+    for year in years:
+        target = series.target_for(year)
+        if cells and target is not None and cells[-1].years and target.covers(cells[-1].years[0]):
+            cells[-1].colspan += 1
+            cells[-1].years.append(year)
+            continue
+        cells.append(
+            TargetCellView(
+                text=target_text(target, unit) or ("" if target is None else "―"),
+                years=[year] if target is not None else [],
+                numeric=bool(target and target.value is not None),
+                deferred=bool(target and target.deferred_to),
+            )
+        )
+    return cells
+
+
+def _actual_text(report: Report | None, series: Series) -> str:
+    if report is None:
+        return ""
+    actual = report.actual_for(series)
+    if actual is None:
+        return ""
+    if actual.value is not None:
+        return format_value(actual.value, series.effective_unit)
+    return actual.text
+
+
+def _series_grade(grade: IndicatorGrade, series: Series) -> SeriesGrade | None:
+    return next((g for g in grade.series if g.key == series.key), None)
+
+
+def year_results(
+    indicator: Indicator,
+    series: Series | None,
+    evaluator: Evaluator,
+    years: list[int],
+    sees_unapproved: bool,
+) -> list[YearResult]:
+    """Each year's actual and grade of a series (or of the whole indicator when `series` is None)."""
+    results = []
+    for year in years:
+        report = evaluator.report(indicator, year)
+        official = evaluator.grade(indicator, year)
+        approved = report is not None and report.status == Report.Status.APPROVED
+        provisional = None
+        if not approved and sees_unapproved and report is not None:
+            provisional = evaluator.grade(indicator, year, official=False)
+        use = provisional if provisional is not None and provisional.is_graded else official
+        grade = use if series is None else _series_grade(use, series)
+        shown_report = report if approved or (sees_unapproved and report is not None) else None
+        actual = ""
+        if series is not None:
+            actual = _actual_text(shown_report, series)
+        elif shown_report is not None:
+            actual = "、".join(filter(None, (_actual_text(shown_report, s) for s in indicator.series.all())))
+        rate_source = grade if isinstance(grade, SeriesGrade) else (grade.main if grade else None)
+        rate = ""
+        if rate_source is not None and rate_source.status in (Status.GRADED, Status.INTERIM):
+            if evaluator.scheme.is_pace and rate_source.pace is not None:
+                rate = f"進み具合 {format_rate(rate_source.pace)}"
+            elif rate_source.achievement is not None and rate_source.status == Status.INTERIM:
+                # Part of a target merged over several years: how much of it is done so far.
+                rate = f"途中経過 {format_rate(rate_source.achievement)}"
+            elif rate_source.achievement is not None:
+                rate = f"達成率 {format_rate(rate_source.achievement)}"
+        results.append(
+            YearResult(
+                year=year,
+                actual=actual,
+                grade=grade,
+                provisional=use is provisional and provisional is not None,
+                rate=rate,
+            )
+        )
+    return results
+
+
+def printed_tables(
+    vision,
+    indicators: Iterable[Indicator],
+    evaluator: Evaluator,
+    years: list[int],
+    sees_unapproved: Callable[[Indicator], bool] = lambda indicator: False,
+) -> list[PrintedTable]:
+    """The 行動量 and 成果指標 tables of a めざす姿, as printed, with actuals and grades per year."""
+    tables_by_kind: dict[str, PrintedTable] = {
+        kind: PrintedTable(kind=kind, label=label, rows=[]) for kind, label in Indicator.Kind.choices
+    }
+    for placement in placements(vision, indicators):
+        indicator = placement.indicator
+        visible = sees_unapproved(indicator)
+        parts = indicator.parts()
+        series_list: list[Series | None] = parts or [indicator.main_series()]
+        for index, series in enumerate(series_list):
+            if series is None:
+                continue
+            confirmed = evaluator.confirmed.get(series.pk)
+            tables_by_kind[indicator.kind].rows.append(
+                PrintedRow(
+                    indicator=indicator,
+                    series=series,
+                    code=f"{indicator.code}/{series.key}" if series.key else indicator.code,
+                    number=placement.number,
+                    name=indicator.name,
+                    part_label=_part_label(series),
+                    relisted=placement.relisted,
+                    first_of_indicator=index == 0,
+                    last_of_indicator=index == len(series_list) - 1,
+                    parts_count=len(series_list),
+                    baseline=baseline_text(series),
+                    confirmed_baseline=baseline_text(series, confirmed.value, confirmed.note) if confirmed else "",
+                    targets=_target_cells(series, years),
+                    total=total_text(series),
+                    results=year_results(indicator, series, evaluator, years, visible),
+                )
+            )
+    return [table for table in tables_by_kind.values() if table.rows]
+
+
+def _part_label(series: Series) -> str:
+    if series.key in ("a", "b"):
+        return f"{series.key}) {series.label}"
+    return series.label
+
+
+def year_header(year: int, full_width: bool = False) -> str:
+    """令和6年度（2024年度）; the printed form 令和６年度（２０２４年度） for the workbook's header cells."""
+    label = fiscal_year_label(year)
+    if full_width:
+        return label.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    return label
+
+
+def short_year(year: int) -> str:
+    return era_label(year)
+
+
+# The indicator list (django-tables2).
+
+
+@dataclass
+class IndicatorListRow:
+    indicator: Indicator
+    code: str
+    name: str
+    kind: str
+    measure: str
+    unit: str
+    baseline: Decimal | None
+    baseline_display: str
+    target: Decimal | None
+    target_display: str
+    actual: Decimal | None
+    actual_display: str
+    achievement: Decimal | None
+    progress: Decimal | None
+    grade: IndicatorGrade
+    grade_order: int
+    section: str
+    status: str
+    url: str
+    measure_url: str
+
+
+def _first_value(values: list[Decimal | None]) -> Decimal | None:
+    return next((v for v in values if v is not None), None)
+
+
+def _joined(parts: list[tuple[str, str]]) -> str:
+    if len(parts) == 1:
+        return parts[0][1]
+    return " / ".join(f"{key}) {text}" if key in ("a", "b") else f"{key} {text}" for key, text in parts if text)
+
+
+def status_label(indicator: Indicator, report: Report | None, grade: IndicatorGrade) -> str:
+    if report is not None:
+        return report.get_status_display()
+    return "未入力" if grade.due else "対象外"
+
+
+def list_rows(indicators: Iterable[Indicator], evaluator: Evaluator, year: int) -> list[IndicatorListRow]:
+    order = {level.code: index for index, level in enumerate(evaluator.scheme.levels)}
+    after = len(order)
+    status_order = {status: after + index for index, status in enumerate(Status)}
+    rows = []
+    for indicator in indicators:
+        grade = evaluator.grade(indicator, year)
+        report = evaluator.report(indicator, year)
+        approved = report is not None and report.status == Report.Status.APPROVED
+        series_list = list(indicator.series.all())
+        label_key = [(_part_key(s), s) for s in series_list]
+        data = evaluator.series_data(indicator)
+        baselines = [data[s.key].baseline for s in series_list]
+        targets = [s.target_for(year) for s in series_list]
+        actuals = [report.actual_for(s) if approved else None for s in series_list]
+        main = grade.main
+        rows.append(
+            IndicatorListRow(
+                indicator=indicator,
+                code=indicator.code,
+                name=indicator.name,
+                kind=indicator.get_kind_display(),
+                measure=indicator.vision.measure.label,
+                unit=indicator.unit,
+                baseline=_first_value(baselines),
+                baseline_display=_joined(
+                    [
+                        (key, format_value(value, s.effective_unit) if value is not None else s.baseline_text or "―")
+                        for (key, s), value in zip(label_key, baselines, strict=True)
+                    ]
+                ),
+                target=_first_value([t.value if t else None for t in targets]),
+                target_display=_joined(
+                    [
+                        (key, _target_with_years(t, s.effective_unit))
+                        for (key, s), t in zip(label_key, targets, strict=True)
+                    ]
+                ),
+                actual=_first_value([a.value if a else None for a in actuals]),
+                actual_display=_joined(
+                    [
+                        (key, (format_value(a.value, s.effective_unit) if a.value is not None else a.text) if a else "")
+                        for (key, s), a in zip(label_key, actuals, strict=True)
+                    ]
+                ),
+                achievement=main.achievement if main else None,
+                progress=main.progress if main else None,
+                grade=grade,
+                grade_order=order.get(grade.key, status_order.get(grade.status, 99)),
+                section=indicator.section.name if indicator.section else "",
+                status=status_label(indicator, report, grade),
+                url=reverse("progress:indicator", args=[indicator.code]),
+                measure_url=measure_url(indicator.vision.measure, "progress:measure") + f"#ind-{indicator.code}",
+            )
+        )
+    return rows
+
+
+def measure_url(measure, name: str = "progress:measure") -> str:
+    return reverse(name, args=[measure.goal.number, measure.number])
+
+
+def _part_key(series: Series) -> str:
+    return series.key if series.key in ("a", "b") else series.label
+
+
+def _target_with_years(target: Target | None, unit: str) -> str:
+    text = target_text(target, unit)
+    if target is not None and target.is_multi_year and target.value is not None:
+        return f"{text}（{short_year(target.fiscal_year)}～{short_year(target.end_fiscal_year)}）"
+    return text
+
+
+def _attrs(name: str, numeric: bool = False) -> dict:
+    css = f"col-{name}" + (" num" if numeric else "")
+    return {"td": {"class": css}, "th": {"class": css}}
+
+
+class IndicatorTable(tables.Table):
+    code = tables.Column(verbose_name="コード", empty_values=(), attrs=_attrs("code"))
+    name = tables.Column(verbose_name="名称", empty_values=(), attrs=_attrs("name"))
+    unit = tables.Column(verbose_name="単位", attrs=_attrs("unit"))
+    baseline = tables.Column(verbose_name="現況値", empty_values=(), attrs=_attrs("value", True))
+    target = tables.Column(verbose_name="目標", empty_values=(), attrs=_attrs("target"))
+    actual = tables.Column(verbose_name="実績（承認済）", empty_values=(), attrs=_attrs("value", True))
+    achievement = tables.Column(verbose_name="達成率", empty_values=(), attrs=_attrs("rate", True))
+    progress = tables.Column(verbose_name="進捗率", empty_values=(), attrs=_attrs("rate", True))
+    grade = tables.Column(verbose_name="評価", empty_values=(), order_by=("grade_order", "code"), attrs=_attrs("grade"))
+    section = tables.Column(verbose_name="所管課", attrs=_attrs("section"))
+    status = tables.Column(verbose_name="状態", attrs=_attrs("status"))
+
+    class Meta:
+        template_name = "progress/table.html"
+        attrs = {"class": "indicator-table"}
+        empty_text = "条件に合う指標はありません。"
+        per_page = 50
+
+    def render_code(self, value, record):
+        return format_html('<a href="{}">{}</a>', record.url, value)
+
+    def render_name(self, value, record):
+        return format_html('{}<br><span class="muted small">{}・{}</span>', value, record.measure, record.kind)
+
+    def render_baseline(self, record):
+        return record.baseline_display
+
+    def render_target(self, record):
+        return record.target_display or "―"
+
+    def render_actual(self, record):
+        return record.actual_display or "―"
+
+    def render_achievement(self, value):
+        return format_rate(value)
+
+    def render_progress(self, value):
+        return format_rate(value)
+
+    def render_grade(self, record):
+        return grade_badge(record.grade)
+
+
+def grade_badge(grade: IndicatorGrade | SeriesGrade, provisional: bool = False) -> str:
+    """Grade as text + icon + colour, never colour alone; 後退 as its own badge."""
+    html = format_html(
+        '<span class="grade grade--{}"><span class="grade__icon" aria-hidden="true">{}</span>{}</span>',
+        grade.colour,
+        grade.icon,
+        grade.label,
+    )
+    if grade.is_graded and grade.regressed:
+        html += REGRESSED_BADGE
+    if provisional:
+        html += PROVISIONAL_BADGE
+    return html
+
+
+REGRESSED_BADGE = mark_safe(
+    '<span class="grade grade--regressed"><span class="grade__icon" aria-hidden="true">▼</span>後退</span>'
+)
+PROVISIONAL_BADGE = mark_safe('<span class="provisional">（暫定）</span>')
+
+
+EXPORT_HEADER = [
+    "コード",
+    "基本目標",
+    "推進施策",
+    "めざす姿",
+    "種別",
+    "番号",
+    "名称",
+    "内訳",
+    "単位",
+    "現況値",
+    "現況値の時点",
+    "年度",
+    "目標",
+    "実績（承認済）",
+    "達成率（％）",
+    "進捗率（％）",
+    "評価",
+    "後退",
+    "所管課",
+    "状態",
+]
+
+
+def _number(value: Decimal | None):
+    if value is None or not value.is_finite():
+        return None
+    normalized = value.normalize()
+    return int(normalized) if normalized == normalized.to_integral_value() else float(normalized)
+
+
+def export_rows(rows: Iterable[IndicatorListRow], evaluator: Evaluator, year: int) -> list[list]:
+    """The filtered rows as plain cells, one line per series (a)/b) and compound parts apart), in display order."""
+    out = []
+    for row in rows:
+        indicator = row.indicator
+        measure = indicator.vision.measure
+        report = evaluator.report(indicator, year)
+        approved = report is not None and report.status == Report.Status.APPROVED
+        data = evaluator.series_data(indicator)
+        for series in indicator.series.all():
+            grade = _series_grade(row.grade, series) if len(row.grade.series) > 1 else row.grade
+            target = series.target_for(year)
+            actual = report.actual_for(series) if approved else None
+            info = data[series.key]
+            out.append(
+                [
+                    f"{indicator.code}/{series.key}" if series.key else indicator.code,
+                    measure.goal.number,
+                    measure.number,
+                    indicator.vision.number,
+                    indicator.get_kind_display(),
+                    indicator.number,
+                    indicator.name,
+                    _part_label(series),
+                    series.effective_unit,
+                    _number(info.baseline),
+                    series.baseline_note if info.baseline == series.baseline_value else "確定値",
+                    fiscal_year_label(year),
+                    _number(target.value) if target and target.value is not None else target_text(target, ""),
+                    (_number(actual.value) if actual.value is not None else actual.text) if actual else None,
+                    _number(floor_rate(grade.achievement)) if grade else None,
+                    _number(floor_rate(grade.progress)) if grade else None,
+                    grade.label if grade else "",
+                    "後退" if grade and grade.is_graded and grade.regressed else "",
+                    row.section,
+                    row.status,
+                ]
+            )
+    return out

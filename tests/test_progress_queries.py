@@ -1,0 +1,73 @@
+"""The dashboard, the indicator list and the measure page run a fixed number of SQL queries whatever the number of
+indicators: the same count on the real plan (80 indicators) as on a generated plan ten times larger, where the
+measure page also shows every copied indicator re-listed (【再掲】) under it. Actuals come from the workflow.
+
+bench/progress_queries.py prints the same comparison with timings.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bench.plan_data import approve_sample, multiply_plan, relist_into
+from indicators.models import Indicator, Report
+
+pytestmark = pytest.mark.django_db
+
+
+def urls() -> dict[str, str]:
+    return {
+        "dashboard": reverse("progress:dashboard") + "?year=2024",
+        "indicator list": reverse("progress:indicator_list") + "?year=2024",
+        "indicator list, filtered by grade": reverse("progress:indicator_list") + "?year=2024&grade=met",
+        "measure page": reverse("progress:measure", args=[1, 1]) + "?year=2024",
+        "annual report": reverse("progress:report", args=[2024]),
+    }
+
+
+def count_queries(client) -> dict[str, int]:
+    counts = {}
+    for name, url in urls().items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, name
+        counts[name] = len(queries)
+    return counts
+
+
+# Pinned: a change here means a page started querying per row (or found a way to save one).
+PINNED = {
+    "dashboard": 20,
+    "indicator list": 23,
+    "indicator list, filtered by grade": 23,
+    "measure page": 21,
+    "annual report": 21,
+}
+
+
+@time_machine.travel(datetime.datetime(2025, 9, 1, 10, tzinfo=datetime.UTC), tick=False)
+def test_pages_run_the_same_queries_on_a_plan_ten_times_larger(client, planner_user):
+    client.force_login(planner_user)
+    approve_sample(list(Indicator.objects.with_structure().in_plan_order()), 2024, planner_user, every=3)
+    small = count_queries(client)
+    assert small == PINNED
+
+    total = multiply_plan(10)
+    assert total == 800
+    copies = list(Indicator.objects.with_structure().filter(vision__measure__goal__number__gt=10).in_plan_order())
+    relist_into(copies, goal=1, measure=1, vision=1)
+    approve_sample(copies, 2024, planner_user, every=9)
+    assert Report.objects.filter(status="approved").count() > 100
+    large = count_queries(client)
+    assert large == small
+
+    # The bigger pages really hold the bigger plan.
+    page = client.get(reverse("progress:measure", args=[1, 1])).content.decode()
+    assert page.count("【再掲】") >= 720
+    assert client.get(reverse("progress:dashboard")).context["total"].total == 800
