@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from indicators.importing.admin import ActualImportExportMixin, PlanImportExportMixin
 from indicators.models import (
     Actual,
     ChangeLog,
@@ -58,7 +59,7 @@ class RelistingInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(PlanImportExportMixin, admin.ModelAdmin):
     list_display = ["code", "kind", "number", "name", "unit", "direction", "total_kind", "section"]
     list_filter = [
         "kind",
@@ -136,7 +137,7 @@ class ChangeLogInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(AuditedReadOnlyAdmin):
+class ReportAdmin(ActualImportExportMixin, AuditedReadOnlyAdmin):
     list_display = ["indicator", "fiscal_year", "status", "version", "updated_by", "updated_at"]
     list_filter = ["fiscal_year", "status", "indicator__section", "indicator__vision__measure"]
     search_fields = ["indicator__code", "indicator__name"]

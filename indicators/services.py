@@ -139,12 +139,6 @@ def _load_vision(writer: _Writer, measure: Measure, data: plan_files.VisionData)
     return vision
 
 
-def _initiative_for(vision: Vision, number: str) -> Initiative | None:
-    """番号 links an indicator to its 主な取組み: 1-① belongs to 取組み 1."""
-    initiatives = {initiative.number: initiative for initiative in vision.initiatives.all()}
-    return initiatives.get(number) or initiatives.get(number.split("-")[0])
-
-
 def _load_indicator(
     writer: _Writer, plan: Plan, vision: Vision, position: int, data: plan_files.IndicatorData
 ) -> Indicator:
@@ -155,7 +149,7 @@ def _load_indicator(
         {"code": code},
         {
             "vision": vision,
-            "initiative": _initiative_for(vision, data.number),
+            "initiative": vision.initiative_for(data.number),
             "kind": data.kind,
             "number": data.number,
             "position": position,

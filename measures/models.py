@@ -133,6 +133,11 @@ class Vision(models.Model):
     def note_list(self) -> list[str]:
         return [line for line in self.notes.splitlines() if line.strip()]
 
+    def initiative_for(self, number: str) -> Initiative | None:
+        """番号 links an indicator to its 主な取組み: 1-① belongs to 取組み 1."""
+        initiatives = {initiative.number: initiative for initiative in self.initiatives.all()}
+        return initiatives.get(number) or initiatives.get(number.split("-")[0])
+
 
 class Initiative(models.Model):
     """主な取組み. Its 番号 links it to the 行動量 and 成果指標 of the same number."""

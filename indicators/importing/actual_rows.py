@@ -1,0 +1,213 @@
+"""One actual from a file, compared with what is stored and written through indicators.workflow.save_report.
+
+Every actual goes through the audited workflow (ChangeLog action 「ファイル取込」 with the file name and the
+planner), so an import has no side door. An actual already entered in the screens (or a report already submitted
+or approved) that the file would overwrite is a conflict: the preview shows it, and the real import refuses it
+unless the planner confirmed overwriting. An empty cell never deletes an actual or a comment.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from indicators.importing import widgets as w
+from indicators.importing.cells import CellError, decimal_from_number
+from indicators.importing.datasets import ABSENT, PLAN_YEARS, ACol, RowSource
+from indicators.importing.errors import Where
+from indicators.importing.plan_rows import CHANGED, NEW, NON_FIELD, UNCHANGED, Change, Cleaner, RowInvalid, RowOutcome
+from indicators.models import ChangeLog, FiscalYearSetting, Indicator, Report, format_decimal
+from indicators.workflow import SeriesValue, WorkflowError, save_report
+from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.lib.value_input import ValueRules, check_range, parse_value
+
+WIDGETS = {
+    ACol.CODE: w.TextWidget(),
+    ACol.PART: w.PartKeyWidget(),
+    ACol.YEAR: w.FiscalYearWidget(),
+    ACol.ACTUAL: w.TextWidget(),
+    ACol.COMMENT: w.TextWidget(),
+}
+DEFAULT_SOURCE = "ファイル取込"
+
+
+class _Cleaner(Cleaner):
+    def get(self, column: str, default=None):
+        if not self.present(column):
+            return default
+        if column not in self._cache:
+            try:
+                self._cache[column] = WIDGETS[column].clean(self.values[column])
+            except ValueError as error:
+                self.error(column, str(error))
+                self._cache[column] = default
+        return self._cache[column]
+
+    def error(self, column: str, message: str) -> None:
+        place = self.source.at(column) if column != NON_FIELD else self.source.where
+        self.errors[column if column in WIDGETS else NON_FIELD].append(f"{place}：{message}")
+
+
+class ActualRowImporter:
+    def __init__(
+        self,
+        *,
+        user=None,
+        file_name: str = "",
+        dry_run: bool = True,
+        overwrite_confirmed: bool = False,
+        conflicts_are_errors: bool = False,
+    ):
+        self.user = user
+        self.source_name = (file_name or DEFAULT_SOURCE)[:200]
+        self.dry_run = dry_run
+        self.overwrite_confirmed = overwrite_confirmed
+        self.conflicts_are_errors = conflicts_are_errors
+        self.seen: dict[tuple[int, int], Where] = {}
+        # Read once: a file of a year's actuals names most indicators, and their targets decide what a cell may hold.
+        self.indicators = {i.code: i for i in Indicator.objects.prefetch_related("series__targets")}
+        self.locked: dict[int, bool] = {}
+
+    def import_row(self, values: dict, source: RowSource) -> RowOutcome:
+        if source.errors:
+            raise RowInvalid({NON_FIELD: list(source.errors)})
+        row = _Cleaner(values, source)
+        code, _, code_part = (row.get(ACol.CODE) or "").partition("/")
+        code, code_part = code.strip(), code_part.strip().lower()
+        part = row.get(ACol.PART, "") or ""
+        year = row.get(ACol.YEAR)
+        if not code:
+            row.error(ACol.CODE, "コードが空欄です。")
+        if row.present(ACol.YEAR) and year is None and ACol.YEAR not in row.errors:
+            row.error(ACol.YEAR, "年度が空欄です。")
+        elif not row.present(ACol.YEAR):
+            row.error(NON_FIELD, "年度が分かりません。")
+        if year is not None and year not in PLAN_YEARS:
+            row.error(ACol.YEAR, f"{fiscal_year_label(year)}は計画期間の外です。")
+        if code_part and part and code_part != part:
+            row.error(ACol.PART, f"コードの内訳「{code_part}」と内訳の列「{part}」が違います。")
+        part = part or code_part
+        row.raise_if_invalid()
+
+        indicator = self.indicators.get(code)
+        if indicator is None:
+            row.error(ACol.CODE, f"コード「{code}」の指標は登録されていません。")
+            row.raise_if_invalid()
+        series_by_key = {series.key: series for series in indicator.series.all()}
+        if part not in series_by_key:
+            keys = "、".join(sorted(k for k in series_by_key if k))
+            if part:
+                row.error(ACol.CODE, f"指標 {code} に内訳「{part}」はありません（あるのは {keys or '指標全体のみ'}）。")
+            else:
+                row.error(
+                    ACol.CODE,
+                    f"指標 {code} は内訳（{keys}）ごとに実績を入れます。"
+                    f"コードを「{code}/{min(k for k in series_by_key if k)}」のようにしてください。",
+                )
+            row.raise_if_invalid()
+        series = series_by_key[part]
+        identity = (series.pk, year)
+        if identity in self.seen:
+            row.error(NON_FIELD, f"{self.seen[identity]}と同じ指標・年度の実績です（重複）。一方を削除してください。")
+            row.raise_if_invalid()
+        self.seen[identity] = source.where
+        if year not in self.locked:
+            self.locked[year] = FiscalYearSetting.for_year(year).locked
+        if self.locked[year]:
+            row.error(ACol.YEAR, f"{fiscal_year_label(year)}は締め切られているため、実績を取り込めません。")
+
+        raw = values.get(ACol.ACTUAL, ABSENT)
+        new = self._value(row, raw, series, year) if raw is not ABSENT else None
+        # Like an empty actual, an empty comment keeps what is stored (a)/b) rows share one report and comment).
+        comment = (row.get(ACol.COMMENT) or None) if row.present(ACol.COMMENT) else None
+        row.raise_if_invalid()
+
+        report = Report.objects.filter(indicator=indicator, fiscal_year=year).prefetch_related("actuals").first()
+        actual = report.actual_for(series) if report else None
+        old = SeriesValue(actual.value, actual.text) if actual else SeriesValue()
+        label = f"{code}{'/' + part if part else ''} {indicator.name}（{fiscal_year_label(year)}）"
+        changes = []
+        field_label = f"{series.label or series.key}・実績" if series.key else "実績"
+        if new is not None and new != old:
+            changes.append(Change(field_label, _shown(old), _shown(new)))
+        if comment is not None and (report.comment if report else "") != comment:
+            changes.append(Change("コメント", (report.comment if report else "") or "（空欄）", comment or "（空欄）"))
+        if not changes:
+            return RowOutcome(status=UNCHANGED, label=label, instance=report)
+
+        conflict = ""
+        if new is not None and new != old and _filled(old) and report is not None:
+            conflict = self._conflict(report, old)
+        if conflict and (self.conflicts_are_errors or (not self.dry_run and not self.overwrite_confirmed)):
+            row.error(ACol.ACTUAL, conflict + "上書きする場合は、上書きを確認してから取り込んでください。")
+            row.raise_if_invalid()
+        try:
+            with transaction.atomic():
+                saved = save_report(
+                    indicator=indicator,
+                    fiscal_year=year,
+                    user=self.user if getattr(self.user, "pk", None) else None,
+                    values={series.key: new} if new is not None else {},
+                    fields={"comment": comment} if comment is not None else None,
+                    expected_version=report.version if report else None,
+                    source=self.source_name,
+                    allow_reviewed=True,
+                )
+        except WorkflowError as error:
+            raise RowInvalid({NON_FIELD: [f"{source.where}：{error}"]}) from None
+        status = NEW if actual is None and new is not None else CHANGED
+        return RowOutcome(status=status, label=label, changes=changes, conflict=conflict, instance=saved)
+
+    def _value(self, row: _Cleaner, raw, series, year: int) -> SeriesValue | None:
+        """The actual as a number, or as words where the year's target is words; None for an empty cell."""
+        rules = ValueRules(unit=series.effective_unit)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        if isinstance(raw, bool):
+            raw = str(raw)
+        if isinstance(raw, int | float | Decimal):
+            try:
+                value = decimal_from_number(raw)
+                check_range(value, rules)
+            except CellError as error:
+                row.error(ACol.ACTUAL, str(error))
+                return None
+            except ValidationError as error:
+                row.error(ACol.ACTUAL, error.messages[0])
+                return None
+            return SeriesValue(value=value)
+        text = w.TextWidget().clean(raw)
+        try:
+            return SeriesValue(value=parse_value(text, rules))
+        except ValidationError as error:
+            if _words_allowed(series, year):
+                return SeriesValue(text=text)
+            row.error(ACol.ACTUAL, f"「{text}」：{error.messages[0]}")
+            return None
+
+    def _conflict(self, report: Report, old: SeriesValue) -> str:
+        if report.status in (Report.Status.SUBMITTED, Report.Status.APPROVED):
+            return f"{report.get_status_display()}の実績（{_shown(old)}）を上書きします（実績報告は下書きに戻ります）。"
+        entered_on_screen = report.changes.filter(action__in=[ChangeLog.Action.CREATE, ChangeLog.Action.EDIT]).exists()
+        if entered_on_screen:
+            return f"画面で入力済みの実績（{_shown(old)}）を上書きします。"
+        return ""
+
+
+def _words_allowed(series, year: int) -> bool:
+    target = series.target_for(year)
+    if target is not None and target.value is None and target.text:
+        return True
+    return series.indicator.total_kind == Indicator.TotalKind.NONE and not series.numeric_targets()
+
+
+def _filled(value: SeriesValue) -> bool:
+    return value.value is not None or bool(value.text)
+
+
+def _shown(value: SeriesValue) -> str:
+    if value.value is not None:
+        return format_decimal(value.value)
+    return value.text or "（なし）"

@@ -1,0 +1,98 @@
+"""Admin import/export (django-import-export) for planners, through the same readers, resources and checks.
+
+Mixed into IndicatorAdmin (plan data: the flat template and the printed tables) and ReportAdmin (actuals). The
+uploaded file waits in the shared cache (pending.PendingCacheStorage), the dry run and the import run with
+`rollback_on_validation_errors=True`, and the read errors are the same Japanese messages as on the import page.
+Writing our own audit (admin LogEntry for plan data, ChangeLog for actuals) replaces django-import-export's.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from import_export.admin import ImportExportMixin
+from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
+
+from indicators.access import is_planner
+from indicators.importing.errors import ImportFileError
+from indicators.importing.formats import FORMATS
+from indicators.importing.pending import PendingCacheStorage
+from indicators.importing.resources import ActualResource, PlanResource
+
+OVERWRITE_LABEL = "画面で入力済み・提出済みの実績を上書きする"
+
+
+class OverwriteImportForm(ImportForm):
+    overwrite = forms.BooleanField(label=OVERWRITE_LABEL, required=False)
+
+
+class OverwriteConfirmForm(ConfirmImportForm):
+    overwrite = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class _PlannerImportExportMixin(ImportExportMixin):
+    import_formats = FORMATS
+    export_formats = FORMATS
+    tmp_storage_class = PendingCacheStorage
+    export_form_class = ExportForm
+    skip_admin_log = True
+
+    def has_import_permission(self, request):
+        return is_planner(request.user)
+
+    def has_export_permission(self, request):
+        return is_planner(request.user)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):
+            form.add_error("import_file", e.message)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs.pop("request", None)
+        kwargs.setdefault("use_transactions", True)
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return kwargs
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # Rolled back: say so, instead of django-import-export's "Import finished".
+            messages.error(
+                request, "エラーがあるため、何も書き込んでいません。もう一度ファイルを選んで確認してください。"
+            )
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
+        totals = result.totals
+        messages.success(
+            request,
+            f"取り込みました（新規 {totals['new']}件、変更 {totals['update']}件、変更なし {totals['skip']}件）。",
+        )
+        return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+
+
+class PlanImportExportMixin(_PlannerImportExportMixin):
+    resource_classes = [PlanResource]
+
+
+class ActualImportExportMixin(_PlannerImportExportMixin):
+    resource_classes = [ActualResource]
+    import_form_class = OverwriteImportForm
+    confirm_form_class = OverwriteConfirmForm
+
+    def get_import_data_kwargs(self, **kwargs):
+        form = kwargs.get("form")
+        overwrite = bool(form and form.cleaned_data.get("overwrite"))
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs["overwrite_confirmed"] = overwrite
+        # Without the box ticked a conflict is an error already in the preview, so no confirm button appears.
+        kwargs["conflicts_are_errors"] = not overwrite
+        return kwargs
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["overwrite"] = import_form.cleaned_data.get("overwrite", False)
+        return initial

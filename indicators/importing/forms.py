@@ -1,0 +1,46 @@
+"""Forms of the planner's import page."""
+
+from __future__ import annotations
+
+from django import forms
+
+from indicators.importing.errors import format_size
+from indicators.importing.safety import max_upload_bytes
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="取り込むファイル",
+        error_messages={"required": "ファイルを選んでください。", "empty": "ファイルが空です（0 バイト）。"},
+    )
+    sheet = forms.CharField(
+        label="シート名（任意）",
+        required=False,
+        max_length=31,
+        help_text="空欄なら、取り込める表のあるシートをすべて読みます。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "file"
+        ].help_text = f"Excel（.xlsx）または CSV（UTF-8・Shift_JIS）。{format_size(max_upload_bytes())} まで。"
+
+
+class ConfirmForm(forms.Form):
+    overwrite = forms.BooleanField(
+        label="画面で入力済みの実績・提出済みの実績を、ファイルの値で上書きすることを確認しました",
+        required=False,
+    )
+    fingerprint = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, needs_overwrite: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_overwrite = needs_overwrite
+        if not needs_overwrite:
+            del self.fields["overwrite"]
+
+    def clean_overwrite(self):
+        if self.needs_overwrite and not self.cleaned_data.get("overwrite"):
+            raise forms.ValidationError("上書きの確認にチェックを入れてください（上書き要確認の行があります）。")
+        return self.cleaned_data.get("overwrite")

@@ -1,0 +1,966 @@
+"""One row of plan data (an indicator, or one part of it) compared with what is stored, and written.
+
+`PlanRowImporter.import_row` first cleans and checks the whole row without writing anything; a row with any
+problem raises RowInvalid with every message (sheet, row, column, what is wrong). Only then does it write, in a
+savepoint, and report what changed, old → new. It runs inside the import's one transaction, and a preview is the
+same run rolled back, so later rows of a file see what earlier rows created (a new 推進施策 of 基本目標2 and then
+its indicators).
+
+Structure is never invented: 推進施策, めざす姿 and 指標 may be created only under a 基本目標 whose measures are not
+transcribed in fixtures/plan (基本目標2); under 基本目標1 an unknown one is an error.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from indicators import plan_files
+from indicators.importing import widgets as w
+from indicators.importing.cells import (
+    CONTINUE,
+    DASH,
+    DEFERRED,
+    EMPTY,
+    NUMBER,
+    PARTS,
+    TEXT,
+    ValueCell,
+    parse_name_cell,
+    parse_number_cell,
+)
+from indicators.importing.datasets import ABSENT, PLAN_YEARS, Col, RowSource, year_column
+from indicators.importing.errors import Where
+from indicators.models import ImplementationPlanItem, Indicator, Relisting, Series, Target, format_decimal
+from measures.models import Goal, Measure, Plan, Vision
+from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.lib.value_input import ValueRules, check_range
+
+NON_FIELD = "__all__"
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+RELISTED_MARK = "再掲"
+
+WIDGETS = {
+    Col.CODE: w.TextWidget(),
+    Col.GOAL: w.NumberWidget("基本目標"),
+    Col.MEASURE: w.NumberWidget("推進施策"),
+    Col.MEASURE_TITLE: w.TextWidget(),
+    Col.VISION: w.NumberWidget("めざす姿"),
+    Col.VISION_STATEMENT: w.TextWidget(),
+    Col.KIND: w.KIND,
+    Col.NUMBER: w.TextWidget(),
+    Col.NAME: w.TextWidget(),
+    Col.PART: w.PartKeyWidget(),
+    Col.PART_LABEL: w.TextWidget(),
+    Col.UNIT: w.TextWidget(),
+    Col.PART_UNIT: w.TextWidget(),
+    Col.DIRECTION: w.DIRECTION,
+    Col.TOTAL_KIND: w.TOTAL_KIND,
+    Col.PART_TOTAL_KIND: w.PART_TOTAL_KIND,
+    Col.QUALIFIER: w.TextWidget(),
+    Col.BASELINE: w.ValueCellWidget(),
+    Col.BASELINE_NOTE: w.TextWidget(),
+    Col.BASELINE_TEXT: w.TextWidget(),
+    Col.TOTAL: w.ValueCellWidget(),
+    Col.TOTAL_TEXT: w.TextWidget(),
+    Col.PLAN_REFS: w.PlanRefsWidget(),
+    Col.SECTION: w.SectionWidget(),
+    Col.FOOTNOTES: w.TextWidget(),
+    Col.RELISTED: w.TextWidget(),
+    **{year_column(year): w.ValueCellWidget() for year in PLAN_YEARS},
+}
+
+
+@functools.cache
+def closed_goals() -> frozenset[int]:
+    """基本目標 whose measures are transcribed from the printed plan: their structure is never created by import."""
+    return frozenset(measure.goal for measure in plan_files.read_plan().measures)
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class RowOutcome:
+    status: str
+    label: str
+    changes: list[Change] = field(default_factory=list)
+    conflict: str = ""
+    instance: models.Model | None = None
+
+
+class RowInvalid(Exception):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+    def as_validation_error(self) -> ValidationError:
+        return ValidationError(self.errors)
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    start: int
+    end: int
+    value: Decimal | None = None
+    text: str = ""
+    deferred_to: str = ""
+
+    def shown(self) -> str:
+        if self.deferred_to:
+            content = f"他計画：{self.deferred_to}"
+        elif self.value is not None:
+            content = format_decimal(self.value) + (f"（{self.text}）" if self.text else "")
+        else:
+            content = self.text
+        if self.end != self.start:
+            content += f"（{fiscal_year_label(self.start)}～{fiscal_year_label(self.end)}）"
+        return content
+
+
+def shown(value) -> str:
+    """A value as the preview shows it."""
+    if value is None:
+        return "（なし）"
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, tuple | list | set | frozenset):
+        return "、".join(sorted(value)) if value else "（なし）"
+    text = str(value)
+    return text if text else "（空欄）"
+
+
+class Cleaner:
+    """The row's cells through the widgets: cleaned values, or messages naming the cell."""
+
+    def __init__(self, values: dict, source: RowSource):
+        self.values = values
+        self.source = source
+        self.errors: dict[str, list[str]] = defaultdict(list)
+        self._cache: dict[str, object] = {}
+
+    def present(self, column: str) -> bool:
+        return self.values.get(column, ABSENT) is not ABSENT
+
+    def get(self, column: str, default=None):
+        """The cleaned value, or `default` when the column is absent or the cell is unreadable."""
+        if not self.present(column):
+            return default
+        if column not in self._cache:
+            try:
+                self._cache[column] = WIDGETS[column].clean(self.values[column])
+            except ValueError as error:
+                self.error(column, str(error))
+                self._cache[column] = default
+        return self._cache[column]
+
+    def error(self, column: str, message: str) -> None:
+        place = self.source.at(column) if column != NON_FIELD else self.source.where
+        self.errors[column if column in WIDGETS else NON_FIELD].append(f"{place}：{message}")
+
+    def raise_if_invalid(self) -> None:
+        if self.errors:
+            raise RowInvalid(dict(self.errors))
+
+
+@dataclass
+class Place:
+    goal: Goal | None = None
+    goal_number: int | None = None
+    measure: Measure | None = None
+    measure_number: int | None = None
+    vision: Vision | None = None
+    vision_number: int | None = None
+    kind: str = ""
+    number: str = ""
+    indicator: Indicator | None = None
+
+    @property
+    def label(self) -> str:
+        kind = Indicator.Kind(self.kind).label if self.kind else ""
+        measure = f"基本目標{self.goal_number}－推進施策{self.measure_number}"
+        return f"{measure} めざす姿{self.vision_number} {kind} {self.number}"
+
+
+class PlanCache:
+    """The plan read once per import: rows look things up here instead of querying, and writes refresh it.
+
+    A whole plan is a few hundred rows, so a file of unchanged rows costs a handful of queries, not several per row.
+    """
+
+    def __init__(self):
+        self.goals = {goal.number: goal for goal in Goal.objects.all()}
+        self.measures = {(m.goal_id, m.number): m for m in Measure.objects.select_related("goal")}
+        self.visions = {(v.measure_id, v.number): v for v in Vision.objects.all()}
+        self.by_code: dict[str, Indicator] = {}
+        self.by_place: dict[tuple[int, str, str], Indicator] = {}
+        for indicator in self._query():
+            self._add(indicator)
+
+    @staticmethod
+    def _query():
+        return Indicator.objects.select_related("vision__measure__goal").prefetch_related(
+            "series__targets", "plan_items"
+        )
+
+    def _add(self, indicator: Indicator) -> Indicator:
+        # Share the cache's measure and vision objects, so that an edit through one row is seen by the next.
+        vision = self.visions.setdefault((indicator.vision.measure_id, indicator.vision.number), indicator.vision)
+        measure = self.measures.setdefault(
+            (indicator.vision.measure.goal_id, indicator.vision.measure.number), indicator.vision.measure
+        )
+        vision.measure = measure
+        indicator.vision = vision
+        self.by_code[indicator.code] = indicator
+        self.by_place[(indicator.vision_id, indicator.kind, indicator.number)] = indicator
+        return indicator
+
+    def reload(self, indicator: Indicator) -> Indicator:
+        return self._add(self._query().get(pk=indicator.pk))
+
+    def add_measure(self, measure: Measure) -> None:
+        self.measures[(measure.goal_id, measure.number)] = measure
+
+    def add_vision(self, vision: Vision) -> None:
+        self.visions[(vision.measure_id, vision.number)] = vision
+
+    def visions_of(self, measure: Measure) -> list[Vision]:
+        return [vision for (measure_id, _), vision in self.visions.items() if measure_id == measure.pk]
+
+    def indicators(self):
+        return self.by_code.values()
+
+
+def _series_with_key(indicator: Indicator, key: str) -> Series | None:
+    return next((series for series in indicator.series.all() if series.key == key), None)
+
+
+class PlanRowImporter:
+    def __init__(self, *, user=None, file_name: str = "", dry_run: bool = True):
+        self.user = user
+        self.file_name = file_name
+        self.dry_run = dry_run
+        self.plan = Plan.objects.first()
+        self.cache = PlanCache()
+        self.seen: dict[tuple[int, str], Where] = {}
+        self.first_values: dict[int, tuple[dict, Where]] = {}
+        self.file_keys: dict[int, set[str]] = defaultdict(set)
+
+    # The row.
+
+    def import_row(self, values: dict, source: RowSource) -> RowOutcome:
+        if source.errors:
+            raise RowInvalid({NON_FIELD: list(source.errors)})
+        row = Cleaner(values, source)
+        for column in values:
+            if column in WIDGETS:
+                row.get(column)
+        name_cell = parse_name_cell(row.get(Col.NAME, "")) if row.present(Col.NAME) else None
+        relisted = row.get(Col.RELISTED, "") == RELISTED_MARK or bool(name_cell and name_cell.relisted)
+        place = self._resolve(row, relisted=relisted)
+        row.raise_if_invalid()
+        if relisted:
+            return self._relisting(row, place, name_cell)
+        plan = self._indicator_plan(row, place, name_cell)
+        row.raise_if_invalid()
+        with transaction.atomic():
+            return self._write(row, place, plan)
+
+    # Finding the indicator.
+
+    def _resolve(self, row: Cleaner, *, relisted: bool) -> Place:
+        place = Place(
+            goal_number=row.get(Col.GOAL),
+            measure_number=row.get(Col.MEASURE),
+            vision_number=row.get(Col.VISION),
+            kind=row.get(Col.KIND) or "",
+            number=parse_number_cell(row.get(Col.NUMBER) or ""),
+        )
+        code = (row.get(Col.CODE) or "").split("/")[0].strip()
+        if code:
+            indicator = self.cache.by_code.get(code)
+            if indicator is None:
+                row.error(Col.CODE, f"コード「{code}」の指標は登録されていません。")
+                return place
+            if relisted:
+                place.indicator = indicator
+                return self._resolve_listing_place(row, place)
+            self._check_code_matches_place(row, indicator, place)
+            place.indicator = indicator
+            place.vision = indicator.vision
+            place.measure = indicator.vision.measure
+            place.goal = place.measure.goal
+            place.goal_number, place.measure_number = place.goal.number, place.measure.number
+            place.vision_number, place.kind, place.number = place.vision.number, indicator.kind, indicator.number
+            return place
+        missing = [
+            column
+            for column, value in (
+                (Col.GOAL, place.goal_number),
+                (Col.MEASURE, place.measure_number),
+                (Col.KIND, place.kind),
+                (Col.NUMBER, place.number),
+            )
+            if not value
+        ]
+        if missing:
+            if not any(column in row.errors for column in missing):
+                row.error(
+                    NON_FIELD,
+                    "指標を特定できません。「コード」、または「" + "」「".join(missing) + "」を入力してください。",
+                )
+            return place
+        place.goal = self.cache.goals.get(place.goal_number)
+        if place.goal is None:
+            row.error(Col.GOAL, f"基本目標{place.goal_number}はありません。")
+            return place
+        place.measure = self.cache.measures.get((place.goal.pk, place.measure_number))
+        if place.measure is not None:
+            if place.vision_number is None:
+                self._find_vision(row, place)
+            else:
+                place.vision = self.cache.visions.get((place.measure.pk, place.vision_number))
+        if relisted:
+            return place
+        if place.vision is not None:
+            place.indicator = self.cache.by_place.get((place.vision.pk, place.kind, place.number))
+        if place.indicator is None and not row.errors:
+            self._check_may_create(row, place)
+        return place
+
+    def _find_vision(self, row: Cleaner, place: Place) -> None:
+        """No めざす姿 given (a printed sheet without 「めざす姿N」 above the table): the one that has this number."""
+        visions = self.cache.visions_of(place.measure)
+        if len(visions) == 1:
+            place.vision = visions[0]
+            place.vision_number = visions[0].number
+            return
+        matches = [
+            indicator
+            for indicator in self.cache.indicators()
+            if indicator.vision.measure_id == place.measure.pk
+            and (indicator.kind, indicator.number) == (place.kind, place.number)
+        ]
+        if len(matches) == 1:
+            place.vision = matches[0].vision
+            place.vision_number = place.vision.number
+            return
+        row.error(
+            Col.VISION,
+            f"推進施策{place.measure_number}にはめざす姿が複数あり、どのめざす姿の指標か分かりません。"
+            "「めざす姿」の列（計画の表では表の上に「めざす姿１」の行）で指定してください。",
+        )
+
+    def _check_code_matches_place(self, row: Cleaner, indicator: Indicator, place: Place) -> None:
+        vision = indicator.vision
+        given = {
+            Col.GOAL: (place.goal_number, vision.measure.goal.number),
+            Col.MEASURE: (place.measure_number, vision.measure.number),
+            Col.VISION: (place.vision_number, vision.number),
+            Col.KIND: (place.kind or None, indicator.kind),
+            Col.NUMBER: (place.number or None, indicator.number),
+        }
+        for column, (in_file, stored) in given.items():
+            if in_file is not None and in_file != stored:
+                shown_stored = Indicator.Kind(stored).label if column == Col.KIND else stored
+                shown_file = Indicator.Kind(in_file).label if column == Col.KIND else in_file
+                row.error(
+                    column,
+                    f"コード「{indicator.code}」の指標の{column}は「{shown_stored}」ですが、ファイルでは「{shown_file}」です。"
+                    "コードか掲載位置のどちらかを直してください（コードは位置を変えても変わりません）。",
+                )
+
+    def _check_may_create(self, row: Cleaner, place: Place) -> None:
+        if place.goal.number in closed_goals():
+            what = (
+                place.label
+                if place.measure and place.vision
+                else f"基本目標{place.goal_number}－推進施策{place.measure_number}"
+            )
+            if place.measure is None:
+                what = f"基本目標{place.goal_number}－推進施策{place.measure_number}"
+            elif place.vision is None:
+                what = f"推進施策{place.measure_number} めざす姿{place.vision_number}"
+            row.error(
+                NON_FIELD,
+                f"{what}は登録されていません。基本目標{place.goal.number}の推進施策・めざす姿・指標は計画の印刷どおりに"
+                "登録済みのため、取込みで追加することはできません（番号・種別を確認してください）。",
+            )
+            return
+        if place.measure is None and not row.get(Col.MEASURE_TITLE):
+            row.error(
+                Col.MEASURE_TITLE,
+                f"新しい推進施策（基本目標{place.goal_number}－推進施策{place.measure_number}）には推進施策名が必要です。",
+            )
+        if place.vision is None:
+            if place.vision_number is None:
+                if place.measure is None:
+                    row.error(Col.VISION, "新しい指標のめざす姿の番号を入力してください。")
+            elif not row.get(Col.VISION_STATEMENT):
+                row.error(
+                    Col.VISION_STATEMENT,
+                    f"新しいめざす姿（推進施策{place.measure_number} めざす姿{place.vision_number}）には"
+                    "めざす姿の文が必要です。",
+                )
+        if not row.get(Col.NAME):
+            row.error(Col.NAME, "新しい指標には名称が必要です。")
+        code = (row.get(Col.CODE) or "").strip()
+        if code:
+            row.error(Col.CODE, f"コード「{code}」の指標は登録されていません。新しい指標はコードを空欄にしてください。")
+
+    def _resolve_listing_place(self, row: Cleaner, place: Place) -> Place:
+        if place.goal_number is None or place.measure_number is None:
+            row.error(NON_FIELD, "【再掲】の行には掲載する推進施策が必要です。")
+            return place
+        place.goal = self.cache.goals.get(place.goal_number)
+        place.measure = self.cache.measures.get((place.goal.pk, place.measure_number)) if place.goal else None
+        if place.measure is None:
+            row.error(Col.MEASURE, f"基本目標{place.goal_number}－推進施策{place.measure_number}は登録されていません。")
+            return place
+        if place.vision_number is None:
+            self._find_vision(row, place)
+        else:
+            place.vision = self.cache.visions.get((place.measure.pk, place.vision_number))
+            if place.vision is None:
+                row.error(
+                    Col.VISION, f"推進施策{place.measure_number} めざす姿{place.vision_number}は登録されていません。"
+                )
+        return place
+
+    # What the row asks for.
+
+    def _indicator_plan(self, row: Cleaner, place: Place, name_cell, *, probe: bool = False) -> dict:
+        indicator = place.indicator
+        plan: dict = {"indicator": {}, "series": {}, "targets": None, "refs": None, "section": ABSENT}
+        if name_cell is not None and name_cell.name:
+            plan["indicator"]["name"] = name_cell.name
+        elif row.present(Col.NAME) and indicator is not None:
+            row.error(Col.NAME, "名称が空欄です。")
+        for column, attribute in (
+            (Col.UNIT, "unit"),
+            (Col.DIRECTION, "direction"),
+            (Col.TOTAL_KIND, "total_kind"),
+            (Col.QUALIFIER, "qualifier"),
+            (Col.FOOTNOTES, "footnotes"),
+        ):
+            value = row.get(column, "") if row.present(column) else None
+            # 方向 and 総量の種類 always have a value: a blank cell keeps the stored one.
+            if value is not None and (value or attribute not in ("direction", "total_kind")):
+                plan["indicator"][attribute] = value
+        refs = set(row.get(Col.PLAN_REFS, ()) or ()) if row.present(Col.PLAN_REFS) else None
+        if name_cell is not None and name_cell.plan_refs:
+            refs = (refs or set()) | set(name_cell.plan_refs)
+        plan["refs"] = refs
+        if row.present(Col.SECTION):
+            plan["section"] = row.get(Col.SECTION)
+
+        key = row.get(Col.PART, "") or ""
+        code_part = (row.get(Col.CODE) or "").partition("/")[2].strip().lower()
+        if code_part and row.present(Col.PART) and code_part != key:
+            row.error(Col.PART, f"コードの内訳「{code_part}」と内訳の列「{key}」が違います。")
+        key = key or code_part
+        plan["key"] = key
+        series = _series_with_key(indicator, key) if indicator is not None else None
+        plan["series_obj"] = series
+        if not probe:
+            self._check_keys(row, place, key, series)
+        unit = plan["indicator"].get("unit", indicator.unit if indicator else "")
+        part_unit = row.get(Col.PART_UNIT, series.unit if series else "") if row.present(Col.PART_UNIT) else None
+        rules = ValueRules(unit=(part_unit if part_unit is not None else (series.unit if series else "")) or unit)
+        values = plan["series"]
+        if row.present(Col.PART_LABEL):
+            values["label"] = row.get(Col.PART_LABEL, "")
+        if part_unit is not None:
+            values["unit"] = part_unit
+        if row.present(Col.PART_TOTAL_KIND):
+            values["total_kind"] = row.get(Col.PART_TOTAL_KIND, "")
+        self._value_and_text(row, Col.BASELINE, Col.BASELINE_TEXT, Col.BASELINE_NOTE, "baseline", rules, values)
+        self._value_and_text(row, Col.TOTAL, Col.TOTAL_TEXT, None, "total", rules, values)
+        plan["targets"] = self._targets(row, rules)
+        if not probe:
+            self._check_consistent(row, place, plan)
+        return plan
+
+    def _check_keys(self, row: Cleaner, place: Place, key: str, series: Series | None) -> None:
+        indicator = place.indicator
+        if indicator is None:
+            return
+        identity = (indicator.pk, key)
+        if identity in self.seen:
+            row.error(NON_FIELD, f"{self.seen[identity]}と同じ指標・内訳の行です（重複）。一方を削除してください。")
+            return
+        self.seen[identity] = row.source.where
+        stored = {s.key for s in indicator.series.all()}
+        keys = self.file_keys[indicator.pk] | {key}
+        self.file_keys[indicator.pk] = keys
+        if "" in keys and len(keys) > 1:
+            row.error(Col.PART, "同じ指標に、内訳のない行と内訳のある行が混在しています。")
+        elif series is None and stored:
+            if key == "" or "" in stored:
+                listed = "、".join(sorted(k for k in stored if k)) or "なし（指標全体）"
+                row.error(Col.PART, f"指標 {indicator.code} の内訳は「{listed}」です。「内訳」の列を確認してください。")
+            elif indicator.vision.measure.goal.number in closed_goals():
+                listed = "、".join(sorted(stored))
+                row.error(Col.PART, f"指標 {indicator.code} に内訳「{key}」はありません（あるのは {listed}）。")
+
+    def _value_and_text(self, row, value_col, text_col, note_col, prefix, rules, values) -> None:
+        cell: ValueCell | None = row.get(value_col) if row.present(value_col) else None
+        text = row.get(text_col, "") if text_col and row.present(text_col) else None
+        note = row.get(note_col, "") if note_col and row.present(note_col) else None
+        if cell is not None:
+            if cell.kind == PARTS:
+                row.error(value_col, "一つのセルに複数の値があります。内訳ごとに行を分けてください（「内訳」の列）。")
+                return
+            if cell.kind in (CONTINUE, DEFERRED):
+                row.error(value_col, "この列には数値または「―」などの表記を入力してください。")
+                return
+            value = cell.value if cell.kind == NUMBER else None
+            if value is not None:
+                self._check_value(row, value_col, value, cell, rules)
+            values[f"{prefix}_value"] = value
+            if cell.kind in (DASH, TEXT):
+                if text and text != cell.text:
+                    row.error(value_col, f"「{value_col}」と「{text_col}」の表記が違います。")
+                text = cell.text
+            elif cell.kind == NUMBER and prefix == "total" and cell.remarks and not text:
+                text = cell.printed_total_text()
+            if note_col and cell.note:
+                if note and note != cell.note:
+                    row.error(note_col, f"現況値のセルの時点「{cell.note}」と「{note_col}」の列「{note}」が違います。")
+                note = cell.note
+        if text is not None:
+            values[f"{prefix}_text"] = text
+        if note is not None:
+            values[f"{prefix}_note"] = note
+
+    def _check_value(self, row, column, value, cell: ValueCell, rules: ValueRules) -> None:
+        if cell.unit and rules.unit and cell.unit != rules.unit and not (rules.is_rate and cell.unit == "%"):
+            row.error(column, f"単位「{cell.unit}」がこの指標の単位「{rules.unit}」と違います。")
+        try:
+            check_range(value, rules)
+        except ValidationError as error:
+            row.error(column, error.messages[0])
+
+    def _targets(self, row: Cleaner, rules: ValueRules) -> dict[int, TargetSpec | None] | None:
+        years = [year for year in PLAN_YEARS if row.present(year_column(year))]
+        if not years:
+            return None
+        if self.plan is not None:
+            for year in years:
+                if not self.plan.covers(year):
+                    row.error(year_column(year), f"{fiscal_year_label(year)}は計画期間の外です。")
+        wanted: dict[int, TargetSpec | None] = {}
+        current: TargetSpec | None = None
+        previous_year = None
+        for year in years:
+            column = year_column(year)
+            cell: ValueCell = row.get(column) or ValueCell(EMPTY)
+            if cell.kind == CONTINUE:
+                if current is None or previous_year != year - 1:
+                    row.error(column, "「←」は前の年度の目標が続くときに使います。前の年度の目標がありません。")
+                else:
+                    current = TargetSpec(current.start, year, current.value, current.text, current.deferred_to)
+                    wanted[current.start] = current
+                previous_year = year
+                continue
+            previous_year = year
+            if cell.kind in (EMPTY, DASH):
+                current = None
+                wanted[year] = None
+            elif cell.kind == PARTS:
+                row.error(column, "一つのセルに複数の値があります。内訳ごとに行を分けてください（「内訳」の列）。")
+                current = None
+            elif cell.kind == NUMBER:
+                self._check_value(row, column, cell.value, cell, rules)
+                current = TargetSpec(year, year, value=cell.value, text=cell.printed_total_text())
+                wanted[year] = current
+            elif cell.kind == DEFERRED:
+                current = TargetSpec(year, year, deferred_to=cell.text)
+                wanted[year] = current
+            else:
+                current = TargetSpec(year, year, text=cell.text)
+                wanted[year] = current
+        return wanted
+
+    def _check_consistent(self, row: Cleaner, place: Place, plan: dict) -> None:
+        """Every row of one indicator must say the same about the indicator (名称, 単位, …)."""
+        indicator = place.indicator
+        if indicator is None:
+            return
+        mine = {**plan["indicator"], "refs": plan["refs"], "section": plan["section"]}
+        mine = {k: v for k, v in mine.items() if v is not None and v is not ABSENT}
+        first = self.first_values.get(indicator.pk)
+        if first is None:
+            self.first_values[indicator.pk] = (mine, row.source.where)
+            return
+        values, where = first
+        labels = {
+            "name": Col.NAME,
+            "unit": Col.UNIT,
+            "direction": Col.DIRECTION,
+            "total_kind": Col.TOTAL_KIND,
+            "qualifier": Col.QUALIFIER,
+            "footnotes": Col.FOOTNOTES,
+            "refs": Col.PLAN_REFS,
+            "section": Col.SECTION,
+        }
+        for attribute, value in mine.items():
+            if attribute in values and values[attribute] != value:
+                row.error(labels[attribute], f"同じ指標の{where}と「{labels[attribute]}」が違います。")
+
+    # Writing.
+
+    def _write(self, row: Cleaner, place: Place, plan: dict, *, probe: bool = False) -> RowOutcome:
+        changes: list[Change] = []
+        created = False
+        measure, vision = place.measure, place.vision
+        if probe:
+            pass  # a 【再掲】 row's titles describe where it is re-listed, not the original's place
+        elif measure is None:
+            measure = Measure.objects.create(
+                goal=place.goal, number=place.measure_number, title=row.get(Col.MEASURE_TITLE)
+            )
+            self.cache.add_measure(measure)
+            changes.append(Change("推進施策", "（なし）", f"{measure.label} {measure.title}（新規）"))
+            self._log(measure, ADDITION, [changes[-1]])
+        else:
+            title = row.get(Col.MEASURE_TITLE)
+            if title and title != measure.title:
+                changes.append(Change("推進施策名", measure.title, title))
+                measure.title = title
+                measure.save(update_fields=["title"])
+                self._log(measure, CHANGE, [changes[-1]])
+        if probe:
+            pass
+        elif vision is None:
+            vision = Vision.objects.create(
+                measure=measure, number=place.vision_number, statement=row.get(Col.VISION_STATEMENT)
+            )
+            self.cache.add_vision(vision)
+            changes.append(Change("めざす姿", "（なし）", f"めざす姿{vision.number}（新規）"))
+            self._log(vision, ADDITION, [changes[-1]])
+        else:
+            statement = row.get(Col.VISION_STATEMENT)
+            if statement and statement != vision.statement:
+                changes.append(Change("めざす姿の文", vision.statement, statement))
+                vision.statement = statement
+                vision.save(update_fields=["statement"])
+                self._log(vision, CHANGE, [changes[-1]])
+
+        indicator = place.indicator
+        indicator_changes: list[Change] = []
+        if indicator is None:
+            created = True
+            defaults = row.source.defaults
+            unit = plan["indicator"].get("unit", "")
+            indicator = Indicator(
+                vision=vision,
+                kind=place.kind,
+                number=place.number,
+                position=1
+                + max(
+                    (i.position for i in self.cache.indicators() if i.vision_id == vision.pk and i.kind == place.kind),
+                    default=-1,
+                ),
+                name=plan["indicator"]["name"],
+                unit=unit,
+                direction=plan["indicator"].get("direction") or defaults.get(Col.DIRECTION, Indicator.Direction.UP),
+                total_kind=plan["indicator"].get("total_kind")
+                or defaults.get(Col.TOTAL_KIND)
+                or _inferred_total_kind(plan, unit),
+                qualifier=plan["indicator"].get("qualifier", ""),
+                footnotes=plan["indicator"].get("footnotes", ""),
+                initiative=vision.initiative_for(place.number),
+                section=plan["section"] if plan["section"] is not ABSENT else None,
+            )
+            indicator.save()
+            indicator_changes.append(Change("指標", "（なし）", f"{indicator.code} {indicator.name}（新規）"))
+        else:
+            changed = []
+            for attribute, value in plan["indicator"].items():
+                old = getattr(indicator, attribute)
+                if old != value:
+                    indicator_changes.append(
+                        Change(
+                            _label(Indicator, attribute),
+                            _shown_field(indicator, attribute, old),
+                            _shown_field(indicator, attribute, value),
+                        )
+                    )
+                    setattr(indicator, attribute, value)
+                    changed.append(attribute)
+            if plan["section"] is not ABSENT and indicator.section_id != (
+                plan["section"].pk if plan["section"] else None
+            ):
+                indicator_changes.append(Change("所管課", shown(indicator.section), shown(plan["section"])))
+                indicator.section = plan["section"]
+                changed.append("section")
+            if changed:
+                indicator.save(update_fields=changed)
+        if plan["refs"] is not None:
+            stored = {item.code for item in indicator.plan_items.all()}
+            if stored != plan["refs"]:
+                items = [ImplementationPlanItem.objects.get_or_create(code=code)[0] for code in sorted(plan["refs"])]
+                indicator.plan_items.set(items)
+                if not created:
+                    indicator_changes.append(Change("実施計画 施策", shown(stored), shown(plan["refs"])))
+
+        series = plan["series_obj"]
+        series_changes: list[Change] = []
+        if series is None:
+            key = plan["key"]
+            if key:
+                series_changes.append(Change("内訳", "（なし）", f"{key}（新規）"))
+            series = Series(
+                indicator=indicator,
+                key=key,
+                position=len(indicator.series.all()),
+                total_kind=plan["series"].get("total_kind") or row.source.defaults.get(Col.PART_TOTAL_KIND, ""),
+            )
+            for attribute, value in plan["series"].items():
+                setattr(series, attribute, value if attribute != "total_kind" else series.total_kind)
+            series.save()
+            for attribute in plan["series"]:
+                value = getattr(series, attribute)
+                if value not in (None, ""):
+                    series_changes.append(
+                        Change(SERIES_LABELS[attribute], "（なし）", _shown_field(series, attribute, value))
+                    )
+        else:
+            changed = []
+            for attribute, value in plan["series"].items():
+                old = getattr(series, attribute)
+                if old != value:
+                    series_changes.append(
+                        Change(
+                            SERIES_LABELS[attribute],
+                            _shown_field(series, attribute, old),
+                            _shown_field(series, attribute, value),
+                        )
+                    )
+                    setattr(series, attribute, value)
+                    changed.append(attribute)
+            if changed:
+                series.save(update_fields=changed)
+        target_changes = self._write_targets(row, series, plan["targets"]) if plan["targets"] is not None else []
+
+        all_changes = changes + indicator_changes + series_changes + target_changes
+        if not self.dry_run and (indicator_changes or series_changes or target_changes):
+            self._log(indicator, ADDITION if created else CHANGE, indicator_changes + series_changes + target_changes)
+        if created or plan["series_obj"] is None or all_changes:
+            # Prefetched series and targets are stale now; the next row of this indicator must see the new state.
+            indicator = self.cache.reload(indicator)
+        status = NEW if created or (plan["series_obj"] is None) else (CHANGED if all_changes else UNCHANGED)
+        return RowOutcome(status=status, label=_row_label(indicator, series), changes=all_changes, instance=series)
+
+    def _write_targets(self, row: Cleaner, series: Series, wanted: dict[int, TargetSpec | None]) -> list[Change]:
+        """The file's years replace the stored targets of those years; other years are left alone."""
+        changes = []
+        file_years = set()
+        for start, spec in wanted.items():
+            file_years.update(range(start, (spec.end if spec else start) + 1))
+        stored = {target.fiscal_year: target for target in series.targets.all()}
+        for target in stored.values():
+            if target.fiscal_year not in file_years and set(target.years) & file_years:
+                raise RowInvalid(
+                    {
+                        NON_FIELD: [
+                            f"{row.source.where}：登録済みの目標（{target.years_label}）が、ファイルにない年度にまたがっています。"
+                            "ファイルにその年度の列を加えてください。"
+                        ]
+                    }
+                )
+        # Stale targets go first, so that a target now merged across years never overlaps one being removed.
+        for start, target in sorted(stored.items()):
+            if start in file_years and wanted.get(start) is None:
+                changes.append(Change(f"{fiscal_year_label(start)}目標", _spec_of(target).shown(), "（なし）"))
+                target.delete()
+        for start, spec in sorted(wanted.items()):
+            if spec is None:
+                continue
+            label = f"{fiscal_year_label(start)}目標"
+            target = stored.get(start)
+            if target is None:
+                Target.objects.create(
+                    series=series,
+                    fiscal_year=spec.start,
+                    end_fiscal_year=spec.end,
+                    value=spec.value,
+                    text=spec.text,
+                    deferred_to=spec.deferred_to,
+                )
+                changes.append(Change(label, "（なし）", spec.shown()))
+                continue
+            old = _spec_of(target)
+            if old != spec:
+                target.end_fiscal_year, target.value = spec.end, spec.value
+                target.text, target.deferred_to = spec.text, spec.deferred_to
+                target.save(update_fields=["end_fiscal_year", "value", "text", "deferred_to"])
+                changes.append(Change(label, old.shown(), spec.shown()))
+        changes.sort(key=lambda change: change.field)
+        return changes
+
+    # 【再掲】
+
+    def _relisting(self, row: Cleaner, place: Place, name_cell) -> RowOutcome:
+        original = place.indicator
+        if original is None:
+            original = self._find_original(row, place, name_cell)
+            row.raise_if_invalid()
+        vision = place.vision
+        if vision is None:
+            row.error(Col.VISION, "【再掲】を掲載するめざす姿が分かりません。")
+            row.raise_if_invalid()
+        if original.vision_id == vision.pk:
+            row.error(NON_FIELD, f"指標 {original.code} の本来のめざす姿には【再掲】できません。")
+            row.raise_if_invalid()
+        differences = self._differences_from(row, original, place, name_cell)
+        if differences:
+            row.error(
+                NON_FIELD,
+                f"【再掲】の値が元の指標（{original.code} {original.name}）と違います："
+                + "、".join(f"{c.field} {c.old} → {c.new}" for c in differences)
+                + "。【再掲】は同じ指標なので、元の指標の行を直してください。",
+            )
+            row.raise_if_invalid()
+        number = place.number or ""
+        changes = []
+        with transaction.atomic():
+            relisting = Relisting.objects.filter(indicator=original, vision=vision).first()
+            if relisting is None:
+                position = (vision.relistings.aggregate(m=models.Max("position"))["m"] or -1) + 1
+                relisting = Relisting.objects.create(
+                    indicator=original, vision=vision, number=number, position=position
+                )
+                changes.append(Change("再掲", "（なし）", f"{vision} {number}"))
+                status = NEW
+            else:
+                status = UNCHANGED
+                if number and relisting.number != number:
+                    changes.append(Change("再掲先での番号", relisting.number, number))
+                    relisting.number = number
+                    relisting.save(update_fields=["number"])
+                    status = CHANGED
+            if changes and not self.dry_run:
+                self._log(original, CHANGE, changes)
+        return RowOutcome(
+            status=status, label=f"{original.code} {original.name}【再掲】", changes=changes, instance=relisting
+        )
+
+    def _find_original(self, row: Cleaner, place: Place, name_cell) -> Indicator | None:
+        name = name_cell.name if name_cell else ""
+        candidates = [
+            indicator
+            for indicator in self.cache.indicators()
+            if indicator.vision.measure.goal.number == place.goal_number
+            and (indicator.kind, indicator.name) == (place.kind, name)
+            and indicator.vision != place.vision
+        ]
+        if len(candidates) != 1:
+            row.error(
+                Col.NAME,
+                f"【再掲】の元の指標（{Indicator.Kind(place.kind).label if place.kind else ''}「{name}」）が"
+                + ("見つかりません。" if not candidates else "複数あります。「コード」の列で指定してください。"),
+            )
+            return None
+        return candidates[0]
+
+    def _differences_from(self, row: Cleaner, original: Indicator, place: Place, name_cell) -> list[Change]:
+        """What a 【再掲】 row says differently from the indicator it re-lists (without writing anything)."""
+        probe = Place(
+            goal=original.vision.measure.goal,
+            goal_number=original.vision.measure.goal.number,
+            measure=original.vision.measure,
+            measure_number=original.vision.measure.number,
+            vision=original.vision,
+            vision_number=original.vision.number,
+            kind=original.kind,
+            number=original.number,
+            indicator=original,
+        )
+        plan = self._indicator_plan(row, probe, name_cell, probe=True)
+        if row.errors:
+            return []
+        sid = transaction.savepoint()
+        try:
+            outcome = self._write(row, probe, {**plan, "section": ABSENT}, probe=True)
+        finally:
+            transaction.savepoint_rollback(sid)
+        if outcome.changes:
+            self.cache.reload(original)  # the probe changed the objects in memory; the database rolled back
+        return outcome.changes
+
+    def _log(self, instance: models.Model, flag: int, changes: list[Change]) -> None:
+        if self.dry_run or self.user is None or not getattr(self.user, "pk", None):
+            return
+        LogEntry.objects.create(
+            user_id=self.user.pk,
+            content_type=ContentType.objects.get_for_model(instance),
+            object_id=str(instance.pk),
+            object_repr=str(instance)[:200],
+            action_flag=flag,
+            change_message=f"ファイル取込「{self.file_name}」："
+            + "、".join(f"{c.field} {c.old} → {c.new}" for c in changes),
+        )
+
+
+def _spec_of(target: Target) -> TargetSpec:
+    return TargetSpec(target.fiscal_year, target.end_fiscal_year, target.value, target.text, target.deferred_to)
+
+
+def _inferred_total_kind(plan: dict, unit: str) -> str:
+    text = plan["series"].get("total_text", "")
+    if "累計" in text:
+        return Indicator.TotalKind.CUMULATIVE
+    if unit == "%":
+        return Indicator.TotalKind.LAST
+    targets = plan["targets"] or {}
+    if (
+        not any(spec and spec.value is not None for spec in targets.values())
+        and plan["series"].get("total_value") is None
+    ):
+        return Indicator.TotalKind.NONE
+    return Indicator.TotalKind.SUM
+
+
+SERIES_LABELS = {
+    "label": Col.PART_LABEL,
+    "unit": Col.PART_UNIT,
+    "total_kind": Col.PART_TOTAL_KIND,
+    "baseline_value": Col.BASELINE,
+    "baseline_note": Col.BASELINE_NOTE,
+    "baseline_text": Col.BASELINE_TEXT,
+    "total_value": Col.TOTAL,
+    "total_text": Col.TOTAL_TEXT,
+}
+
+
+def _label(model, attribute: str) -> str:
+    return str(model._meta.get_field(attribute).verbose_name)
+
+
+def _shown_field(instance: models.Model, attribute: str, value) -> str:
+    model_field = instance._meta.get_field(attribute)
+    if model_field.choices and value:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return shown(value)
+
+
+def _row_label(indicator: Indicator, series: Series) -> str:
+    label = f"{indicator.code} {indicator.name}"
+    if series.key:
+        label += f"（{series.label or series.key}）"
+    return label
