@@ -1,8 +1,7 @@
-"""Admin of the consultations master data, in Japanese.
+"""Admin of the consultations app, in Japanese.
 
-Consultation counts, their reports and their audit log are not here: they change only through
-consultations.workflow (grid, import, review), which audits every change, and they are read on the app's own
-pages (件数の入力 › each month shows its history).
+Consultation counts, their reports and their audit log are shown read-only: they change only through
+consultations.workflow (grid, import, review), which audits every change.
 """
 
 from django import forms
@@ -12,6 +11,9 @@ from consultations.models import (
     Agency,
     Area,
     Category,
+    ConsultationCount,
+    CountChange,
+    CountReport,
     District,
     IndicatorFeed,
     StatSeries,
@@ -130,3 +132,36 @@ class StatValueAdmin(admin.ModelAdmin):
     search_fields = ["series__label", "series__table__title"]
     list_select_related = ["series__table"]
 
+
+class _AuditedReadOnly(admin.ModelAdmin):
+    """Counts, their monthly reports and the audit log change only through consultations.workflow; shown here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.method in ("GET", "HEAD") and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+
+@admin.register(CountReport)
+class CountReportAdmin(_AuditedReadOnly):
+    list_display = ["__str__", "status", "version"]
+    list_filter = ["status", "fiscal_year"]
+
+
+@admin.register(ConsultationCount)
+class ConsultationCountAdmin(_AuditedReadOnly):
+    list_display = ["__str__", "count"]
+    list_filter = ["category"]
+
+
+@admin.register(CountChange)
+class CountChangeAdmin(_AuditedReadOnly):
+    list_display = ["__str__", "action", "user", "at"]
+    list_filter = ["action"]

@@ -4,7 +4,11 @@ from indicators.importing.admin import ActualImportExportMixin, PlanImportExport
 from indicators.models import (
     Actual,
     ChangeLog,
+    ConfirmedBaseline,
+    EvaluationChange,
     FiscalYearSetting,
+    GradeLevel,
+    GradingScheme,
     ImplementationPlanItem,
     Indicator,
     Membership,
@@ -206,3 +210,53 @@ class RelistingAdmin(admin.ModelAdmin):
 class ImplementationPlanItemAdmin(admin.ModelAdmin):
     list_display = ["code", "title"]
     search_fields = ["code", "title"]
+
+
+class GradeLevelInline(admin.TabularInline):
+    model = GradeLevel
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in GradeLevel._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GradingScheme)
+class GradingSchemeAdmin(AuditedReadOnlyAdmin):
+    """Schemes, thresholds and the active one are set on the planners' 評価の設定 page, which logs each change."""
+
+    list_display = ["name", "code", "is_active"]
+    inlines = [GradeLevelInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in GradingScheme._meta.fields]
+
+
+@admin.register(GradeLevel)
+class GradeLevelAdmin(AuditedReadOnlyAdmin):
+    list_display = ["scheme", "label", "position"]
+    list_filter = ["scheme"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in GradeLevel._meta.fields]
+
+
+@admin.register(ConfirmedBaseline)
+class ConfirmedBaselineAdmin(AuditedReadOnlyAdmin):
+    list_display = ["series", "value", "note"]
+    search_fields = ["series__indicator__code", "series__indicator__name"]
+    list_select_related = ["series__indicator"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in ConfirmedBaseline._meta.fields]
+
+
+@admin.register(EvaluationChange)
+class EvaluationChangeAdmin(AuditedReadOnlyAdmin):
+    list_display = ["__str__"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in EvaluationChange._meta.fields]

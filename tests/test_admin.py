@@ -6,21 +6,56 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from indicators.models import Actual, ChangeLog, FiscalYearSetting, Membership, Report, Section, Series
+from consultations.models import Category, ConsultationCount, CountChange, CountReport, District, WindowType
+from consultations.workflow import Place, save_counts
+from indicators.evaluation import confirm_baseline, update_scheme
+from indicators.models import (
+    Actual,
+    ChangeLog,
+    ConfirmedBaseline,
+    EvaluationChange,
+    FiscalYearSetting,
+    GradeLevel,
+    GradingScheme,
+    Membership,
+    Report,
+    Section,
+    Series,
+)
 from indicators.workflow import SeriesValue, save_report, set_deadline
 
 pytestmark = pytest.mark.django_db
 
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
-# Reports, their audit log and year settings change only through the audited workflow: the admin shows them.
-READ_ONLY = {Actual, Report, ChangeLog, FiscalYearSetting}
+# Models that change only through an audited workflow (actuals, consultation counts) or a logged settings page
+# (grading schemes, confirmed baselines): the admin shows them and never writes them.
+READ_ONLY = {
+    Actual,
+    Report,
+    ChangeLog,
+    FiscalYearSetting,
+    GradingScheme,
+    GradeLevel,
+    ConfirmedBaseline,
+    EvaluationChange,
+    CountReport,
+    ConsultationCount,
+    CountChange,
+}
 PLAN_MODELS = [
     m for m in MODELS if m._meta.app_label in {"measures", "indicators", "consultations"} and m not in READ_ONLY
 ]
+
+
+def test_every_model_of_the_project_is_in_the_admin():
+    for app in ("measures", "indicators", "consultations"):
+        for model in apps.get_app_config(app).get_models():
+            assert model in admin.site._registry, model._meta.label
 
 
 @pytest.fixture
@@ -34,6 +69,17 @@ def admin_client(client):
     section = Section.objects.create(name="保健福祉政策課")
     Membership.objects.create(user=user, section=section, role=Membership.Role.PLANNER)
     set_deadline(2024, user, datetime.date(2025, 6, 30))
+    confirm_baseline(indicator.series.get(), Decimal(2), "令和5年度実績（確定値）", "決算で確定したため", user)
+    update_scheme(GradingScheme.objects.get(is_active=True), {}, Decimal("2.5"), user, "許容幅を設定")
+    save_counts(
+        place=Place(district=District.objects.get(code="ikejiri")),
+        fiscal_year=2024,
+        month=4,
+        user=user,
+        values={(WindowType.objects.get(name="まちづくりセンター"), Category.objects.get(name="高齢")): 12},
+        expected_version=None,
+        today=datetime.date(2024, 5, 1),
+    )
     return client
 
 
