@@ -31,7 +31,7 @@ from consultations.models import (
     month_label,
 )
 from indicators.models import FiscalYearSetting
-from indicators.workflow import WorkflowError
+from indicators.workflow import VersionConflict, WorkflowError
 from setagaya_plan.lib.fiscal_years import fiscal_year_label
 
 BROWSER = "画面"
@@ -41,18 +41,6 @@ FIRST_FISCAL_YEAR = 2017
 Source = WindowType | Agency
 
 __all__ = ["Place", "VersionConflict", "WorkflowError", "approve", "reopen", "return_report", "save_counts", "submit"]
-
-
-class VersionConflict(WorkflowError):
-    """Someone else saved the report since the person opened it."""
-
-    def __init__(self, report: CountReport):
-        self.report = report
-        who = report.updated_by.get_username() if report.updated_by else "他の利用者"
-        super().__init__(
-            f"{who}さんが {timezone.localtime(report.updated_at):%Y-%m-%d %H:%M} に先に保存しました。"
-            "最新の内容を確認してから、もう一度入力してください。"
-        )
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,10 @@ class WorkflowError(Exception):
 
 
 class VersionConflict(WorkflowError):
-    """Someone else saved the report since the person opened it."""
+    """Someone else saved the report since the person opened it (an indicator Report or a consultations
+    CountReport: both carry version, updated_by and updated_at)."""
 
-    def __init__(self, report: Report):
+    def __init__(self, report):
         self.report = report
         who = report.updated_by.get_username() if report.updated_by else "他の利用者"
         super().__init__(
