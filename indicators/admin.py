@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from indicators.importing.admin import ActualImportExportMixin, PlanImportExportMixin
 from indicators.models import (
@@ -17,6 +19,7 @@ from indicators.models import (
     Section,
     Series,
     Target,
+    format_decimal,
 )
 
 
@@ -76,16 +79,41 @@ class IndicatorAdmin(PlanImportExportMixin, admin.ModelAdmin):
     ]
     search_fields = ["code", "name", "footnotes"]
     list_select_related = ["vision__measure__goal"]
-    readonly_fields = ["code"]
+    readonly_fields = ["code", "targets_table"]
     autocomplete_fields = ["vision", "initiative", "section"]
     filter_horizontal = ["plan_items"]
     inlines = [SeriesInline, RelistingInline]
     fieldsets = [
         (None, {"fields": ["code", "vision", "initiative", "kind", "number", "position", "name"]}),
         ("値の扱い", {"fields": ["unit", "direction", "total_kind", "qualifier"]}),
+        ("目標", {"fields": ["targets_table"]}),
         ("所管", {"fields": ["section"]}),
         ("注記・関連", {"fields": ["footnotes", "plan_items"]}),
     ]
+
+    @admin.display(description="年度ごとの目標")
+    def targets_table(self, indicator):
+        """Every target of the indicator under it, as printed; each series links to its page, where they are edited.
+
+        Targets belong to a series (a)/b) parts, 整備数 / 累計整備数), and the admin cannot nest inlines two deep.
+        """
+        if indicator.pk is None:
+            return "保存後に系列ごとの目標を登録できます。"
+        rows = []
+        for series in indicator.series.prefetch_related("targets"):
+            url = reverse("admin:indicators_series_change", args=[series.pk])
+            cells = format_html_join(
+                "、",
+                "{}：{}",
+                (
+                    (target.years_label, target.text or target.deferred_to or format_decimal(target.value))
+                    for target in series.targets.all()
+                ),
+            )
+            rows.append((url, series.label or "指標全体", cells or "目標なし"))
+        if not rows:
+            return "系列がありません。下の「系列」で追加してください。"
+        return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a>　{}</li>', rows))
 
 
 class TargetInline(admin.TabularInline):

@@ -22,6 +22,7 @@ from indicators.models import (
     FiscalYearSetting,
     GradeLevel,
     GradingScheme,
+    Indicator,
     Membership,
     Report,
     Section,
@@ -166,3 +167,14 @@ def test_audited_models_open_but_cannot_be_changed_in_the_admin(admin_client, mo
     assert admin_client.post(_url(model, "change", instance.pk), {}).status_code == 403
     assert admin_client.post(_url(model, "delete", instance.pk), {"post": "yes"}).status_code == 403
     assert model.objects.filter(pk=instance.pk).values().get() == before
+
+
+def test_indicator_page_lists_its_targets_by_series(admin_client):
+    # 推進施策5 めざす姿2 行動量1-①: 整備数 ４箇所 over 令和6–8年度, 令和9年度 left to 第10期.
+    indicator = Indicator.objects.get(code="G1-M05-V2-A1-1")
+    page = admin_client.get(_url(Indicator, "change", indicator.pk)).content.decode()
+    assert "年度ごとの目標" in page
+    assert "令和6年度（2024年度）～令和8年度（2026年度）：4" in page
+    assert "令和9年度（2027年度）：第10期世田谷区高齢者保健福祉計画・介護保険事業計画に基づく取組み" in page
+    yearly = indicator.series.get(key="yearly")
+    assert _url(Series, "change", yearly.pk) in page
