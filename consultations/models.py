@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
-from indicators.models import Indicator, Section
+from indicators.models import AuditEntry, Indicator, Section
 from setagaya_plan.lib.fiscal_years import era_label, fiscal_year_label
 
 # Months of a fiscal year in their order (April first); 0 is a count kept for the whole year only.
@@ -461,7 +461,7 @@ class ConsultationCount(models.Model):
         return self.window if self.window_id else self.agency
 
 
-class CountChange(models.Model):
+class CountChange(AuditEntry):
     """監査ログ of consultation counts: who changed which cells of a report, when, from what to what, and why."""
 
     class Action(models.TextChoices):
@@ -475,30 +475,14 @@ class CountChange(models.Model):
 
     report = models.ForeignKey(CountReport, on_delete=models.PROTECT, related_name="changes", verbose_name="報告")
     action = models.CharField("操作", max_length=10, choices=Action.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作者",
-    )
-    at = models.DateTimeField("日時", auto_now_add=True)
-    changes = models.JSONField("変更内容", default=dict, blank=True, help_text="セルごとの [変更前, 変更後]")
-    comment = models.TextField("コメント", blank=True)
-    source = models.CharField("経路", max_length=200, blank=True, help_text="画面、または取り込んだファイル名")
 
-    class Meta:
+    class Meta(AuditEntry.Meta):
         verbose_name = "相談件数の監査ログ"
         verbose_name_plural = "相談件数の監査ログ"
-        ordering = ["-at", "-pk"]
         indexes = [
             # The report page's history: one report's changes, newest first.
             models.Index(fields=["report", "-at"], name="countchange_report_at"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
 
 
 class IndicatorFeed(models.Model):

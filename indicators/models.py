@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from measures.models import Initiative, Measure, Plan, Vision
 from setagaya_plan.lib.fiscal_years import fiscal_year_label, fiscal_year_of
@@ -660,7 +661,34 @@ class Actual(models.Model):
         return self.text
 
 
-class ChangeLog(models.Model):
+class AuditEntry(models.Model):
+    """One audited change: who, when, old → new per item, the comment given and where it came from.
+
+    Indicator actuals (ChangeLog) and consultation counts (consultations.CountChange) keep the same trail.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作者",
+    )
+    at = models.DateTimeField("日時", auto_now_add=True)
+    changes = models.JSONField("変更内容", default=dict, blank=True, help_text="項目ごとの [変更前, 変更後]")
+    comment = models.TextField("コメント", blank=True)
+    source = models.CharField("経路", max_length=200, blank=True, help_text="画面、または取り込んだファイル名")
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class ChangeLog(AuditEntry):
     """監査ログ: who changed what in an indicator's actuals or a year's settings, when, from what to what, and why."""
 
     class Action(models.TextChoices):
@@ -680,30 +708,14 @@ class ChangeLog(models.Model):
     )
     fiscal_year = models.PositiveSmallIntegerField("年度")
     action = models.CharField("操作", max_length=10, choices=Action.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作者",
-    )
-    at = models.DateTimeField("日時", auto_now_add=True)
-    changes = models.JSONField("変更内容", default=dict, blank=True, help_text="項目ごとの [変更前, 変更後]")
-    comment = models.TextField("コメント", blank=True)
-    source = models.CharField("経路", max_length=200, blank=True, help_text="画面、または取り込んだファイル名")
 
-    class Meta:
+    class Meta(AuditEntry.Meta):
         verbose_name = "監査ログ"
         verbose_name_plural = "監査ログ"
-        ordering = ["-at", "-pk"]
         indexes = [
             # The indicator page's history: one report's changes, newest first.
             models.Index(fields=["report", "-at"], name="changelog_report_at"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
 
 
 def format_decimal(value: Decimal) -> str:
