@@ -22,7 +22,7 @@ from decimal import ROUND_FLOOR, Decimal
 from django.db import models, transaction
 
 from setagaya_plan.lib.fiscal_years import fiscal_year_label, fiscal_year_of
-from setagaya_plan.lib.numerals import to_half_width
+from setagaya_plan.lib.numerals import plain_decimal, to_half_width
 
 HUNDRED = Decimal(100)
 INFINITY = Decimal("Infinity")
@@ -923,14 +923,9 @@ def check_thresholds(thresholds: Sequence[Decimal]) -> None:
     for higher, lower in itertools.pairwise(thresholds):
         if lower >= higher:
             raise EvaluationError(
-                f"しきい値は上の段階ほど大きくしてください（{format_decimal_plain(higher)}％ の次が "
-                f"{format_decimal_plain(lower)}％ になっています）。"
+                f"しきい値は上の段階ほど大きくしてください（{plain_decimal(higher)}％ の次が "
+                f"{plain_decimal(lower)}％ になっています）。"
             )
-
-
-def format_decimal_plain(value: Decimal) -> str:
-    normalized = value.normalize()
-    return f"{normalized:f}" if normalized != normalized.to_integral_value() else str(int(normalized))
 
 
 @transaction.atomic
@@ -966,4 +961,4 @@ def update_scheme(scheme, thresholds: Mapping[str, Decimal], tolerance: Decimal,
 
 
 def _plain(value: Decimal | None) -> str | None:
-    return None if value is None else format_decimal_plain(value)
+    return None if value is None else plain_decimal(value)

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from measures.models import Initiative, Measure, Plan, Vision
 from setagaya_plan.lib.fiscal_years import fiscal_year_label, fiscal_year_of
+from setagaya_plan.lib.numerals import format_decimal
 
 VALUE_FIELD_OPTIONS = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
 
@@ -716,15 +717,6 @@ class ChangeLog(AuditEntry):
             # The indicator page's history: one report's changes, newest first.
             models.Index(fields=["report", "-at"], name="changelog_report_at"),
         ]
-
-
-def format_decimal(value: Decimal) -> str:
-    """6358.0000 → 6,358 and 92.8000 → 92.8: the way the plan prints numbers."""
-    normalized = value.normalize()
-    if normalized == normalized.to_integral_value():
-        return f"{int(normalized):,}"
-    integer, _, fraction = f"{normalized:f}".partition(".")
-    return f"{int(integer):,}.{fraction}"
 
 
 # Evaluation (issue 4): grading schemes as data, confirmed baselines and the log of evaluation settings.

@@ -69,6 +69,7 @@ from indicators.tables import (
 )
 from measures.models import Goal, Measure, Plan, Vision
 from setagaya_plan.lib.fiscal_years import era_label, fiscal_year_label, fiscal_year_of
+from setagaya_plan.lib.numerals import plain_decimal
 from setagaya_plan.lib.spreadsheet import escape_formula
 from setagaya_plan.lib.value_input import ValueRules, parse_value
 
@@ -841,10 +842,7 @@ class ThresholdForm(forms.Form):
 
 
 def _plain(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    normalized = value.normalize()
-    return f"{normalized:f}" if normalized != normalized.to_integral_value() else str(int(normalized))
+    return "" if value is None else plain_decimal(value)
 
 
 @access.planner_required

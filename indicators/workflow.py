@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from indicators.models import Actual, ChangeLog, FiscalYearSetting, Indicator, Report, Series
 from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.lib.numerals import plain_decimal
 
 
 class WorkflowError(Exception):
@@ -97,10 +98,7 @@ def _log(report: Report | None, fiscal_year: int, action: str, user, changes=Non
 def _plain(value) -> str | None:
     if value is None:
         return None
-    if isinstance(value, Decimal):
-        normalized = value.normalize()
-        return f"{normalized:f}" if normalized != normalized.to_integral_value() else str(int(normalized))
-    return str(value)
+    return plain_decimal(value) if isinstance(value, Decimal) else str(value)
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from setagaya_plan.lib.fiscal_years import era_label, fiscal_year_label, fiscal_year_of
-from setagaya_plan.lib.numerals import parse_plain_decimal, to_half_width
+from setagaya_plan.lib.numerals import format_decimal, parse_plain_decimal, plain_decimal, to_half_width
 from setagaya_plan.lib.spreadsheet import escape_formula
 
 
@@ -80,3 +80,20 @@ def test_to_half_width_leaves_japanese_text_alone():
 )
 def test_escape_formula(value, escaped):
     assert escape_formula(value) == escaped
+
+
+@pytest.mark.parametrize(
+    "value, plain, printed",
+    [
+        ("6358.0000", "6358", "6,358"),
+        ("92.8000", "92.8", "92.8"),
+        ("1234567.25", "1234567.25", "1,234,567.25"),
+        ("0", "0", "0"),
+        ("-5.50", "-5.5", "-5.5"),
+        ("-1200", "-1200", "-1,200"),
+        ("0.0001", "0.0001", "0.0001"),
+    ],
+)
+def test_decimal_as_text(value, plain, printed):
+    assert plain_decimal(Decimal(value)) == plain
+    assert format_decimal(Decimal(value)) == printed

@@ -8,7 +8,6 @@ is what turns printed text into Decimal wherever the app reads it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 _FULL_WIDTH_TABLE = str.maketrans(
@@ -31,11 +30,6 @@ def to_half_width(text: str) -> str:
     return text.translate(_FULL_WIDTH_TABLE)
 
 
-def normalize_text(text: str) -> str:
-    """Canonical Unicode form (NFC) without changing the width of Japanese characters."""
-    return unicodedata.normalize("NFC", text)
-
-
 def parse_plain_decimal(text: str) -> Decimal:
     """A bare printed number ("６，３５８", "９2．8", "1 234") as Decimal; ValueError if it is not one."""
     cleaned = to_half_width(text).replace(",", "").replace(" ", "").strip()
@@ -45,3 +39,16 @@ def parse_plain_decimal(text: str) -> Decimal:
         return Decimal(cleaned)
     except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
         raise ValueError(f"not a number: {text!r}") from None
+
+
+def plain_decimal(value: Decimal) -> str:
+    """6358.0000 → "6358", 92.8000 → "92.8": exact and without separators, for audit logs and messages."""
+    normalized = value.normalize()
+    return f"{normalized:f}" if normalized != normalized.to_integral_value() else str(int(normalized))
+
+
+def format_decimal(value: Decimal) -> str:
+    """6358.0000 → "6,358", 92.8000 → "92.8": the way the plan prints numbers."""
+    integer, _, fraction = plain_decimal(value).partition(".")
+    grouped = f"{int(integer):,}" if integer != "-0" else "-0"
+    return f"{grouped}.{fraction}" if fraction else grouped

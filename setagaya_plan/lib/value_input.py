@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from setagaya_plan.lib.numerals import to_half_width
+from setagaya_plan.lib.numerals import format_decimal, to_half_width
 
 MAX_INTEGER_DIGITS = 14
 MAX_DECIMAL_PLACES = 4
@@ -112,13 +112,9 @@ def plausibility_issue(value: Decimal | None, *, target: Decimal | None, previou
     for label, reference in (("目標値", target), ("前年度の実績", previous)):
         if reference is None or reference <= 0:
             continue
+        confirm = "値を確認し、確認コメントを入力してください。"
         if value > reference * OUTLIER_FACTOR:
-            return f"{label}（{_plain(reference)}）の3倍を超えています。値を確認し、確認コメントを入力してください。"
+            return f"{label}（{format_decimal(reference)}）の3倍を超えています。{confirm}"
         if value * OUTLIER_FACTOR < reference:
-            return f"{label}（{_plain(reference)}）の3分の1未満です。値を確認し、確認コメントを入力してください。"
+            return f"{label}（{format_decimal(reference)}）の3分の1未満です。{confirm}"
     return ""
-
-
-def _plain(value: Decimal) -> str:
-    normalized = value.normalize()
-    return f"{normalized:,f}" if normalized != normalized.to_integral_value() else f"{int(normalized):,}"
