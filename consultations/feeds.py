@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from consultations.models import (
-    FISCAL_MONTHS,
     WHOLE_YEAR,
     Area,
     Category,
@@ -23,7 +22,7 @@ from consultations.models import (
     District,
     IndicatorFeed,
 )
-from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import FISCAL_MONTHS, fiscal_year_label
 
 
 @dataclass(frozen=True)

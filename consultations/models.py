@@ -21,19 +21,13 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
 from indicators.models import AuditEntry, Indicator, Section
-from setagaya_plan.lib.fiscal_years import era_label, fiscal_year_label
+from setagaya_plan.core.fiscal_years import calendar_year_of, era_label, fiscal_year_label
 
-# Months of a fiscal year in their order (April first); 0 is a count kept for the whole year only.
-FISCAL_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
+# The month of a count kept for the whole fiscal year only (other counts have a month of FISCAL_MONTHS).
 WHOLE_YEAR = 0
 # The cap on one cell. A 地区's window counts hundreds a month; the ward's busiest line prints 221,115 for a
 # whole year. Seven digits leave room and catch a mistyped extra zero run.
 MAX_COUNT = 9_999_999
-
-
-def calendar_year_of(fiscal_year: int, month: int) -> int:
-    """January–March belong to the fiscal year that started the April before."""
-    return fiscal_year + 1 if 1 <= month <= 3 else fiscal_year
 
 
 def month_label(fiscal_year: int, month: int) -> str:

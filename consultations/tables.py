@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from consultations.models import (
-    FISCAL_MONTHS,
     WHOLE_YEAR,
     Agency,
     Area,
@@ -20,7 +19,7 @@ from consultations.models import (
     WindowType,
     month_label,
 )
-from setagaya_plan.lib.fiscal_years import era_label, fiscal_year_label
+from setagaya_plan.core.fiscal_years import FISCAL_MONTHS, era_label, fiscal_year_label
 
 
 def counts_for(approved_only: bool) -> CountQuerySet:

@@ -23,7 +23,6 @@ from consultations import charts, exports, imports, tables
 from consultations.access import can_enter, can_review, entry_districts, get_district_for_user
 from consultations.forms import CategoryForm, CountGridForm, GridCell, ImportUploadForm, ReviewForm
 from consultations.models import (
-    FISCAL_MONTHS,
     Agency,
     Area,
     Category,
@@ -34,7 +33,6 @@ from consultations.models import (
     StatTable,
     StatValue,
     WindowType,
-    calendar_year_of,
     month_label,
     period_label,
 )
@@ -50,7 +48,7 @@ from consultations.workflow import (
     submit,
 )
 from indicators.access import is_planner, planner_required
-from setagaya_plan.lib.fiscal_years import fiscal_year_label, fiscal_year_of
+from setagaya_plan.core.fiscal_years import FISCAL_MONTHS, calendar_year_of, fiscal_year_label, fiscal_year_of
 
 IMPORT_CACHE_SECONDS = 60 * 60
 

@@ -66,7 +66,7 @@ from indicators.workflow import (
     submit_report,
 )
 from measures.models import Measure, Plan
-from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label
 
 UNASSIGNED = "none"
 

@@ -21,7 +21,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from django.db import models, transaction
 
-from setagaya_plan.lib.fiscal_years import fiscal_year_label, fiscal_year_of
+from setagaya_plan.core.fiscal_years import fiscal_year_label, fiscal_year_of
 from setagaya_plan.lib.numerals import plain_decimal, to_half_width
 
 HUNDRED = Decimal(100)

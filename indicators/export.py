@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from indicators.evaluation import Evaluator, floor_rate
 from indicators.models import Actual, Indicator, Series, Target
-from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.lib.spreadsheet import escape_formula
 
 

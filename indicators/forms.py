@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 
 from indicators.models import Actual, Indicator, Report, Section, Series, Target, format_decimal
 from indicators.workflow import SeriesValue
-from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.lib.numerals import to_half_width
 from setagaya_plan.lib.value_input import ValueRules, parse_value, plausibility_issue
 

@@ -24,7 +24,7 @@ from indicators.importing.errors import ImportFileError, format_size
 from indicators.importing.forms import ConfirmForm, UploadForm
 from indicators.importing.preview import STATUS_ICONS, STATUS_LABELS, ImportPreview, apply_upload, preview_upload
 from indicators.importing.safety import check_size
-from setagaya_plan.lib.fiscal_years import fiscal_year_label, fiscal_year_of
+from setagaya_plan.core.fiscal_years import fiscal_year_label, fiscal_year_of
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_ERRORS = 100  # in the summary at the top; every row's own errors stay in the table below

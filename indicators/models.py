@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from measures.models import Initiative, Measure, Plan, Vision
-from setagaya_plan.lib.fiscal_years import fiscal_year_label, fiscal_year_of
+from setagaya_plan.core.fiscal_years import fiscal_year_label, fiscal_year_of
 from setagaya_plan.lib.numerals import format_decimal
 
 VALUE_FIELD_OPTIONS = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}

@@ -68,7 +68,7 @@ from indicators.tables import (
     year_results,
 )
 from measures.models import Goal, Measure, Plan, Vision
-from setagaya_plan.lib.fiscal_years import era_label, fiscal_year_label, fiscal_year_of
+from setagaya_plan.core.fiscal_years import era_label, fiscal_year_label, fiscal_year_of
 from setagaya_plan.lib.numerals import plain_decimal
 from setagaya_plan.lib.spreadsheet import escape_formula
 from setagaya_plan.lib.value_input import ValueRules, parse_value

@@ -27,7 +27,7 @@ from indicators.progress_views import (
     measure_rows,
     selected_year,
 )
-from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label
 
 
 def public_site(view):

@@ -34,7 +34,7 @@ from indicators.models import Indicator, Report, Series
 from indicators.plan_files import PRINTED_YEARS
 from indicators.tables import printed_tables, year_header
 from measures.models import Goal, Measure, Vision
-from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.lib.spreadsheet import escape_formula
 
 FILLS = {

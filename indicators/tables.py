@@ -28,7 +28,7 @@ from indicators.evaluation import (
 )
 from indicators.models import Indicator, Report, Series, Target, format_decimal
 from indicators.plan_files import PRINTED_YEARS
-from setagaya_plan.lib.fiscal_years import era_label, fiscal_year_label
+from setagaya_plan.core.fiscal_years import era_label, fiscal_year_label
 
 RATE_UNITS = {"%", "％"}
 

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from indicators.models import Actual, ChangeLog, FiscalYearSetting, Indicator, Report, Series
-from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.lib.numerals import plain_decimal
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from setagaya_plan.lib.fiscal_years import fiscal_year_label
-
 
 class Plan(models.Model):
     name = models.CharField("計画名", max_length=200, unique=True)
@@ -30,10 +28,6 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def period_label(self) -> str:
-        return f"{fiscal_year_label(self.start_fiscal_year)}～{fiscal_year_label(self.end_fiscal_year)}"
 
     def fiscal_years(self) -> range:
         return range(self.start_fiscal_year, self.end_fiscal_year + 1)

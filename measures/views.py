@@ -3,6 +3,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 
 from measures.models import Goal, Measure, Plan, Vision
+from setagaya_plan.core.fiscal_years import plan_period_label
 
 
 @login_required
@@ -14,4 +15,9 @@ def plan_overview(request):
     ).order_by("number")
     measures = Measure.objects.order_by("number").prefetch_related(Prefetch("visions", queryset=visions))
     goals = Goal.objects.order_by("number").prefetch_related(Prefetch("measures", queryset=measures))
-    return render(request, "measures/plan_overview.html", {"plan": Plan.objects.first(), "goals": goals})
+    plan = Plan.objects.first()
+    return render(
+        request,
+        "measures/plan_overview.html",
+        {"plan": plan, "period_label": plan_period_label(plan) if plan else "", "goals": goals},
+    )

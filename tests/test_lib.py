@@ -1,43 +1,9 @@
-import datetime
 from decimal import Decimal
 
 import pytest
 
-from setagaya_plan.lib.fiscal_years import era_label, fiscal_year_label, fiscal_year_of
 from setagaya_plan.lib.numerals import format_decimal, parse_plain_decimal, plain_decimal, to_half_width
 from setagaya_plan.lib.spreadsheet import escape_formula
-
-
-@pytest.mark.parametrize(
-    "year, label",
-    [
-        (2024, "令和6年度（2024年度）"),
-        (2027, "令和9年度（2027年度）"),
-        (2031, "令和13年度（2031年度）"),
-        (2019, "令和元年度（2019年度）"),
-        (2017, "平成29年度（2017年度）"),
-    ],
-)
-def test_fiscal_year_label(year, label):
-    assert fiscal_year_label(year) == label
-
-
-def test_era_label_of_heisei_first_year():
-    assert era_label(1989) == "平成元年度"
-
-
-@pytest.mark.parametrize(
-    "day, fiscal_year",
-    [
-        (datetime.date(2024, 4, 1), 2024),
-        (datetime.date(2025, 3, 31), 2024),
-        (datetime.date(2025, 4, 1), 2025),
-        (datetime.date(2024, 12, 31), 2024),
-        (datetime.date(2024, 1, 15), 2023),
-    ],
-)
-def test_fiscal_year_runs_april_to_march(day, fiscal_year):
-    assert fiscal_year_of(day) == fiscal_year
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html
 
 from consultations.models import CountReport
-from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label
 
 register = template.Library()
 

@@ -20,7 +20,7 @@ from indicators.importing.errors import Where
 from indicators.importing.plan_rows import CHANGED, NEW, NON_FIELD, UNCHANGED, Change, Cleaner, RowInvalid, RowOutcome
 from indicators.models import ChangeLog, FiscalYearSetting, Indicator, Report, format_decimal
 from indicators.workflow import SeriesValue, WorkflowError, save_report
-from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.lib.value_input import ValueRules, check_range, parse_value
 
 WIDGETS = {

@@ -21,7 +21,7 @@ from indicators.importing.datasets import ACol, RowSource, append
 from indicators.importing.flat import number_cell, target_cell
 from indicators.importing.grid import Sheet
 from indicators.models import Actual, Indicator, Report
-from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.lib.spreadsheet import escape_formula
 
 SHEET = "実績"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import tablib
 
 from indicators.importing.errors import Where
-from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label
 
 PLAN = "plan"
 ACTUALS = "actuals"

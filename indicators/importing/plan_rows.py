@@ -40,7 +40,7 @@ from indicators.importing.datasets import ABSENT, PLAN_YEARS, Col, RowSource, ye
 from indicators.importing.errors import Where
 from indicators.models import ImplementationPlanItem, Indicator, Relisting, Series, Target, format_decimal
 from measures.models import Goal, Measure, Plan, Vision
-from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.lib.value_input import ValueRules, check_range
 
 NON_FIELD = "__all__"

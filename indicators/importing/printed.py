@@ -44,7 +44,7 @@ from indicators.importing.grid import Sheet
 from indicators.importing.years import YearError, check_in_plan, parse_year_header
 from indicators.models import Indicator, Relisting, Series, format_decimal
 from measures.models import Measure
-from setagaya_plan.lib.fiscal_years import era_label
+from setagaya_plan.core.fiscal_years import era_label
 from setagaya_plan.lib.numerals import to_half_width
 from setagaya_plan.lib.spreadsheet import escape_formula
 

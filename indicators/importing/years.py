@@ -6,7 +6,7 @@ import datetime
 import re
 import unicodedata
 
-from setagaya_plan.lib.fiscal_years import REIWA_OFFSET, fiscal_year_label
+from setagaya_plan.core.fiscal_years import REIWA_OFFSET, fiscal_year_label
 
 _REIWA = re.compile(
     r"^(?:令和|R)(?P<n>\d{1,2}|元)(?:年度?)?(?:\((?P<western>\d{4})(?:年度?)?\))?(?P<suffix>目標|実績)?$"

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from consultations.models import Category, District, WindowType
 from consultations.workflow import Place, save_counts
 from indicators.models import Membership, Section
-from setagaya_plan.lib.fiscal_years import fiscal_year_label, fiscal_year_of
+from setagaya_plan.core.fiscal_years import fiscal_year_label, fiscal_year_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from indicators.models import OUTSTANDING_STATUSES, FiscalYearSetting, Indicator, Membership, YearStatus
 from measures.models import Plan
-from setagaya_plan.lib.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label, plan_period_label
 
 NOTIFIED_ROLES = (Membership.Role.ENTRY, Membership.Role.APPROVER)
 STATUS_ORDER = [YearStatus.RETURNED, YearStatus.MISSING, YearStatus.DRAFT, YearStatus.SUBMITTED]
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         if year is None:
             year = FiscalYearSetting.reporting_year(today)
         elif plan is not None and not plan.covers(year):
-            raise CommandError(f"{year}年度は計画期間（{plan.period_label}）にありません。")
+            raise CommandError(f"{year}年度は計画期間（{plan_period_label(plan)}）にありません。")
         setting = FiscalYearSetting.for_year(year)
         label = fiscal_year_label(year)
         if setting.locked:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 
+from measures.models import Plan
+
 REIWA_OFFSET = 2018  # 令和1年 = 2019
 HEISEI_OFFSET = 1988  # 平成1年 = 1989
 
@@ -41,3 +43,17 @@ def fiscal_year_start(fiscal_year: int) -> datetime.date:
 
 def fiscal_year_end(fiscal_year: int) -> datetime.date:
     return datetime.date(fiscal_year + 1, 3, 31)
+
+
+# Months of a fiscal year in their order (April first).
+FISCAL_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
+
+
+def calendar_year_of(fiscal_year: int, month: int) -> int:
+    """January–March belong to the fiscal year that started the April before."""
+    return fiscal_year + 1 if 1 <= month <= 3 else fiscal_year
+
+
+def plan_period_label(plan: Plan) -> str:
+    """令和6年度（2024年度）～令和13年度（2031年度）: a plan's period as the plan prints it."""
+    return f"{fiscal_year_label(plan.start_fiscal_year)}～{fiscal_year_label(plan.end_fiscal_year)}"
