@@ -33,7 +33,8 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from bench.plan_data import approve_sample, multiply_plan  # noqa: E402
 from indicators.importing import actuals, flat, printed  # noqa: E402
 from indicators.importing.preview import preview_upload  # noqa: E402
-from indicators.models import Indicator, Membership, Section  # noqa: E402
+from indicators.models import Indicator  # noqa: E402
+from setagaya_plan.core.models import Membership, Section  # noqa: E402
 
 RUNS = 3
 

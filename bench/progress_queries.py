@@ -34,7 +34,8 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 
 from bench.plan_data import approve_sample, multiply_plan, relist_into  # noqa: E402
-from indicators.models import Indicator, Membership, Report, Section  # noqa: E402
+from indicators.models import Indicator, Report  # noqa: E402
+from setagaya_plan.core.models import Membership, Section  # noqa: E402
 
 RUNS = 3
 

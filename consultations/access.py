@@ -1,4 +1,4 @@
-"""Who may enter, read and review consultation counts. Built on indicators.access (roles in sections).
+"""Who may enter, read and review consultation counts. Built on setagaya_plan.core.access (roles in sections).
 
 * A 地区's staff are the 入力担当 of the section set as the 地区's 入力する組織 (District.section): they enter
   and submit the counts of that 地区 only. Its 閲覧 members read them.
@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from consultations.models import CountReport, District
-from indicators.access import Role, is_planner, roles_in
+from setagaya_plan.core.access import Role, is_planner, roles_in
 
 
 def can_enter(user, district: District) -> bool:

@@ -20,8 +20,10 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
-from indicators.models import AuditEntry, Indicator, Section
+from indicators.models import Indicator
+from setagaya_plan.core.access import Role, is_planner, sections_of
 from setagaya_plan.core.fiscal_years import calendar_year_of, era_label, fiscal_year_label
+from setagaya_plan.core.models import AuditEntry, Section
 
 # The month of a count kept for the whole fiscal year only (other counts have a month of FISCAL_MONTHS).
 WHOLE_YEAR = 0
@@ -229,8 +231,6 @@ class CountReportQuerySet(models.QuerySet):
         return self.filter(area__isnull=True, district__isnull=True)
 
     def awaiting_review_by(self, user) -> CountReportQuerySet:
-        from indicators.access import Role, is_planner, sections_of
-
         submitted = self.filter(status=CountReport.Status.SUBMITTED)
         if is_planner(user):
             return submitted

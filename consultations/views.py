@@ -47,7 +47,7 @@ from consultations.workflow import (
     save_counts,
     submit,
 )
-from indicators.access import is_planner, planner_required
+from setagaya_plan.core.access import is_planner, planner_required
 from setagaya_plan.core.fiscal_years import FISCAL_MONTHS, calendar_year_of, fiscal_year_label, fiscal_year_of
 
 IMPORT_CACHE_SECONDS = 60 * 60

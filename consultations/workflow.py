@@ -29,9 +29,9 @@ from consultations.models import (
     WindowType,
     month_label,
 )
-from indicators.models import FiscalYearSetting
 from indicators.workflow import VersionConflict, WorkflowError
 from setagaya_plan.core.fiscal_years import calendar_year_of, fiscal_year_label
+from setagaya_plan.core.models import FiscalYearSetting
 
 BROWSER = "画面"
 # The earliest year the ward's statistics go back to (the plan prints 平成29年度 = 2017).

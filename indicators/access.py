@@ -1,44 +1,16 @@
-"""Who may see and change what. Every view and every POST asks here; templates only mirror the answers.
+"""Who may see and change an indicator's actuals, on top of the roles of setagaya_plan.core.access.
 
-Roles (Membership.Role): 入力担当 enters and edits its own section's actuals; 承認者 approves or returns its own
-section's submitted actuals; 計画担当 may do everything for every section, plus plan edits, imports, deadlines
-and locks; 閲覧 reads and never writes. A superuser counts as 計画担当.
+入力担当 enter and edit their own section's actuals, 承認者 approve or return them, 閲覧 read them; 計画担当 act
+on every indicator. Outsiders get 404 for an indicator, so codes of other sections do not leak.
 """
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from indicators.models import Indicator, Membership, Section
-
-Role = Membership.Role
-
-
-def roles_in(user, section: Section | None) -> set[str]:
-    if not user.is_authenticated or section is None:
-        return set()
-    return {m.role for m in _memberships(user) if m.section_id == section.pk}
-
-
-def _memberships(user) -> list[Membership]:
-    # Cached on the user object for the request: permission checks run many times per page.
-    if not hasattr(user, "_membership_cache"):
-        user._membership_cache = list(Membership.objects.filter(user=user).select_related("section"))
-    return user._membership_cache
-
-
-def is_planner(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or any(m.role == Role.PLANNER for m in _memberships(user)))
-
-
-def sections_of(user, *roles: str) -> list[Section]:
-    """The sections in which the user holds one of the roles (any role when none is given)."""
-    return [m.section for m in _memberships(user) if not roles or m.role in roles]
+from indicators.models import Indicator
+from setagaya_plan.core.access import Role, is_planner, roles_in, sections_of
 
 
 def visible_indicators(user) -> QuerySet[Indicator]:
@@ -67,16 +39,3 @@ def get_indicator_for_user(user, code: str, *, queryset: QuerySet[Indicator] | N
     if indicator is None or not can_view(user, indicator):
         raise Http404("指標が見つかりません。")
     return indicator
-
-
-def planner_required(view):
-    """For planners only (plan edits, imports, deadlines, locks): 403 for everybody else."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_planner(request.user):
-            raise PermissionDenied("この操作は計画担当のみ行えます。")
-        return view(request, *args, **kwargs)
-
-    return wrapper

@@ -8,34 +8,18 @@ from indicators.models import (
     ChangeLog,
     ConfirmedBaseline,
     EvaluationChange,
-    FiscalYearSetting,
     GradeLevel,
     GradingScheme,
     ImplementationPlanItem,
     Indicator,
-    Membership,
     Relisting,
     Report,
-    Section,
     Series,
     Target,
-    format_decimal,
 )
-
-
-class AuditedReadOnlyAdmin(admin.ModelAdmin):
-    """Actuals, reports, their audit log and year settings change only through indicators.workflow, which
-    records every change; the admin shows them but never writes them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # True for GET so that the change page opens read-only; never for a POST.
-        return request.method in ("GET", "HEAD") and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from setagaya_plan.core.admin import AuditedReadOnlyAdmin, SectionAdmin
+from setagaya_plan.core.models import Section
+from setagaya_plan.lib.numerals import format_decimal
 
 
 class IndicatorInline(admin.TabularInline):
@@ -187,12 +171,6 @@ class ChangeLogAdmin(AuditedReadOnlyAdmin):
     readonly_fields = [f.name for f in ChangeLog._meta.fields]
 
 
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
-
-
 class SectionIndicatorInline(admin.TabularInline):
     model = Indicator
     fk_name = "section"
@@ -206,25 +184,14 @@ class SectionIndicatorInline(admin.TabularInline):
         return False
 
 
-@admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "email"]
-    search_fields = ["name"]
-    inlines = [MembershipInline, SectionIndicatorInline]
+# A section's page lists its indicators too: core's SectionAdmin knows nothing of indicators, so this app
+# registers its own subclass in its place (as projects do with django.contrib.auth's UserAdmin).
+class SectionWithIndicatorsAdmin(SectionAdmin):
+    inlines = [*SectionAdmin.inlines, SectionIndicatorInline]
 
 
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "section", "role"]
-    list_filter = ["role", "section"]
-    search_fields = ["user__username", "user__last_name", "section__name"]
-    autocomplete_fields = ["user", "section"]
-
-
-@admin.register(FiscalYearSetting)
-class FiscalYearSettingAdmin(AuditedReadOnlyAdmin):
-    list_display = ["fiscal_year", "deadline", "locked", "locked_at", "locked_by"]
-    readonly_fields = ["fiscal_year", "deadline", "locked", "locked_at", "locked_by"]
+admin.site.unregister(Section)
+admin.site.register(Section, SectionWithIndicatorsAdmin)
 
 
 @admin.register(Relisting)

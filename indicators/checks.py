@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from indicators.models import Indicator, Series, format_decimal
+from indicators.models import Indicator, Series
+from setagaya_plan.lib.numerals import format_decimal
 
 PRINTED_YEARS = range(2024, 2028)
 

@@ -23,17 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consultations.feeds import proposal_for
 from consultations.models import IndicatorFeed
-from indicators.access import (
-    Role,
-    can_approve,
-    can_enter,
-    get_indicator_for_user,
-    is_planner,
-    planner_required,
-    roles_in,
-    sections_of,
-    visible_indicators,
-)
+from indicators.access import can_approve, can_enter, get_indicator_for_user, visible_indicators
 from indicators.forms import (
     ActualLine,
     AssignForm,
@@ -45,15 +35,7 @@ from indicators.forms import (
     ReviewForm,
     actual_lines,
 )
-from indicators.models import (
-    OUTSTANDING_STATUSES,
-    ChangeLog,
-    FiscalYearSetting,
-    Indicator,
-    Report,
-    Section,
-    YearStatus,
-)
+from indicators.models import OUTSTANDING_STATUSES, ChangeLog, Indicator, Report, YearStatus
 from indicators.workflow import (
     VersionConflict,
     WorkflowError,
@@ -66,7 +48,9 @@ from indicators.workflow import (
     submit_report,
 )
 from measures.models import Measure, Plan
+from setagaya_plan.core.access import Role, is_planner, planner_required, roles_in, sections_of
 from setagaya_plan.core.fiscal_years import fiscal_year_label
+from setagaya_plan.core.models import FiscalYearSetting, Section
 
 UNASSIGNED = "none"
 

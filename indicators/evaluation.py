@@ -759,7 +759,8 @@ class Evaluator:
     ):
         from django.utils import timezone
 
-        from indicators.models import ConfirmedBaseline, FiscalYearSetting, Report
+        from indicators.models import ConfirmedBaseline, Report
+        from setagaya_plan.core.models import FiscalYearSetting
 
         self.indicators = list(indicators)
         self.scheme = scheme or active_scheme()

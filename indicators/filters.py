@@ -12,8 +12,9 @@ from django import forms
 from django.db.models import Q
 
 from indicators.evaluation import Scheme, Status
-from indicators.models import ImplementationPlanItem, Indicator, Section
+from indicators.models import ImplementationPlanItem, Indicator
 from measures.models import Goal, Measure, Vision
+from setagaya_plan.core.models import Section
 
 SHORTFALL = "shortfall"
 REGRESSED = "regressed"

@@ -13,10 +13,11 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from indicators.models import Actual, Indicator, Report, Section, Series, Target, format_decimal
+from indicators.models import Actual, Indicator, Report, Series, Target
 from indicators.workflow import SeriesValue
 from setagaya_plan.core.fiscal_years import fiscal_year_label
-from setagaya_plan.lib.numerals import to_half_width
+from setagaya_plan.core.models import Section
+from setagaya_plan.lib.numerals import format_decimal, to_half_width
 from setagaya_plan.lib.value_input import ValueRules, parse_value, plausibility_issue
 
 TEXT_MAX_LENGTH = 4000

@@ -1,6 +1,6 @@
 """The planner's import page: upload → preview (new / changed / unchanged / conflict / error) → confirm.
 
-Every view is for planners only (indicators.access.planner_required) on GET and POST alike. The uploaded file
+Every view is for planners only (core.access.planner_required) on GET and POST alike. The uploaded file
 waits for confirmation in the shared cache (indicators.importing.pending), bound to the planner who uploaded it.
 Confirming re-runs the preview first: if anything came out differently since the planner looked (someone entered
 an actual meanwhile), nothing is written and the new preview is shown instead.
@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from indicators.access import planner_required
 from indicators.importing import actuals, flat, pending, printed
 from indicators.importing.datasets import PLAN_YEARS
 from indicators.importing.errors import ImportFileError, format_size
 from indicators.importing.forms import ConfirmForm, UploadForm
 from indicators.importing.preview import STATUS_ICONS, STATUS_LABELS, ImportPreview, apply_upload, preview_upload
 from indicators.importing.safety import check_size
+from setagaya_plan.core.access import planner_required
 from setagaya_plan.core.fiscal_years import fiscal_year_label, fiscal_year_of
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

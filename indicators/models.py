@@ -14,7 +14,6 @@ Shape of the data, from the printed plan (see docs/data.md):
 
 from __future__ import annotations
 
-import datetime
 import unicodedata
 from decimal import Decimal
 
@@ -22,10 +21,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
-from measures.models import Initiative, Measure, Plan, Vision
-from setagaya_plan.core.fiscal_years import fiscal_year_label, fiscal_year_of
+from measures.models import Initiative, Measure, Vision
+from setagaya_plan.core.fiscal_years import fiscal_year_label
+from setagaya_plan.core.models import AuditEntry, Section
 from setagaya_plan.lib.numerals import format_decimal
 
 VALUE_FIELD_OPTIONS = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
@@ -122,7 +121,7 @@ class Indicator(models.Model):
         ImplementationPlanItem, blank=True, related_name="indicators", verbose_name="実施計画 施策"
     )
     section = models.ForeignKey(
-        "Section",
+        Section,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -432,100 +431,6 @@ class Target(models.Model):
         return self.fiscal_year <= fiscal_year <= self.end_fiscal_year
 
 
-class Section(models.Model):
-    """所管課: the ward section that reports an indicator's actuals."""
-
-    name = models.CharField("所管課名", max_length=100, unique=True)
-    email = models.EmailField("連絡先メール", blank=True, help_text="未入力・期限超過の通知先")
-
-    class Meta:
-        verbose_name = "所管課"
-        verbose_name_plural = "所管課"
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Membership(models.Model):
-    """A user's role in a section. 計画担当 (planner) acts on every section."""
-
-    class Role(models.TextChoices):
-        ENTRY = "entry", "入力担当"
-        APPROVER = "approver", "承認者"
-        PLANNER = "planner", "計画担当"
-        VIEWER = "viewer", "閲覧"
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name="利用者"
-    )
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="memberships", verbose_name="所管課")
-    role = models.CharField("役割", max_length=10, choices=Role.choices)
-
-    class Meta:
-        verbose_name = "所属と役割"
-        verbose_name_plural = "所属と役割"
-        ordering = ["section", "role", "user"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "section"],
-                name="membership_once_per_section",
-                violation_error_message="この利用者はすでにこの所管課に所属しています。",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} {self.section}（{self.get_role_display()}）"
-
-
-class FiscalYearSetting(models.Model):
-    """Per fiscal year: the deadline for reporting actuals and whether the year is closed (締切) against edits."""
-
-    fiscal_year = models.PositiveSmallIntegerField("年度", unique=True)
-    deadline = models.DateField("実績の提出期限")
-    locked = models.BooleanField("締切（編集不可）", default=False)
-    locked_at = models.DateTimeField("締切日時", null=True, blank=True)
-    locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="締切操作者",
-    )
-
-    class Meta:
-        verbose_name = "年度設定"
-        verbose_name_plural = "年度設定"
-        ordering = ["fiscal_year"]
-
-    def __str__(self) -> str:
-        return fiscal_year_label(self.fiscal_year)
-
-    @staticmethod
-    def default_deadline(fiscal_year: int) -> datetime.date:
-        """30 June after the fiscal year ends (FY2024 → 2025-06-30)."""
-        return datetime.date(fiscal_year + 1, 6, 30)
-
-    @classmethod
-    def for_year(cls, fiscal_year: int) -> FiscalYearSetting:
-        """The saved setting, or an unsaved one with the default deadline."""
-        found = cls.objects.filter(fiscal_year=fiscal_year).first()
-        return found or cls(fiscal_year=fiscal_year, deadline=cls.default_deadline(fiscal_year))
-
-    def is_overdue(self, today: datetime.date) -> bool:
-        return today > self.deadline
-
-    @staticmethod
-    def reporting_year(today: datetime.date) -> int:
-        """The year staff report on by default: the latest fiscal year that has ended, within the plan's period."""
-        year = fiscal_year_of(today) - 1
-        plan = Plan.objects.first()
-        if plan is not None:
-            year = min(max(year, plan.start_fiscal_year), plan.end_fiscal_year)
-        return year
-
-
 class ReportQuerySet(models.QuerySet):
     def for_year(self, fiscal_year: int) -> ReportQuerySet:
         return self.filter(fiscal_year=fiscal_year)
@@ -660,33 +565,6 @@ class Actual(models.Model):
         if self.value is not None:
             return format_decimal(self.value)
         return self.text
-
-
-class AuditEntry(models.Model):
-    """One audited change: who, when, old → new per item, the comment given and where it came from.
-
-    Indicator actuals (ChangeLog) and consultation counts (consultations.CountChange) keep the same trail.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作者",
-    )
-    at = models.DateTimeField("日時", auto_now_add=True)
-    changes = models.JSONField("変更内容", default=dict, blank=True, help_text="項目ごとの [変更前, 変更後]")
-    comment = models.TextField("コメント", blank=True)
-    source = models.CharField("経路", max_length=200, blank=True, help_text="画面、または取り込んだファイル名")
-
-    class Meta:
-        abstract = True
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.get_action_display()}"
 
 
 class ChangeLog(AuditEntry):

@@ -3,7 +3,7 @@ progress report, and the planners' evaluation settings and confirmed baselines.
 
 Reading is open to every logged-in role: approved actuals and grades are the ward's shared picture of the plan.
 What belongs to a section stays with it (indicators.access.can_view): unapproved actuals (shown as 暫定), internal
-comments and the change history. Settings and baselines are for planners only (access.planner_required).
+comments and the change history. Settings and baselines are for planners only (planner_required).
 Every page loads in a fixed number of queries whatever the number of indicators (tests/test_progress_queries.py).
 """
 
@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django_tables2 import RequestConfig
 
-from indicators import access
+from indicators.access import can_view
 from indicators.evaluation import (
     STATUS_ICONS,
     EvaluationError,
@@ -44,14 +44,7 @@ from indicators.evaluation import (
     year_choices,
 )
 from indicators.filters import IndicatorFilter, grade_matches
-from indicators.models import (
-    ChangeLog,
-    ConfirmedBaseline,
-    EvaluationChange,
-    GradingScheme,
-    Indicator,
-    Report,
-)
+from indicators.models import ChangeLog, ConfirmedBaseline, EvaluationChange, GradingScheme, Indicator, Report
 from indicators.tables import (
     EXPORT_HEADER,
     IndicatorTable,
@@ -68,6 +61,7 @@ from indicators.tables import (
     year_results,
 )
 from measures.models import Goal, Measure, Plan, Vision
+from setagaya_plan.core.access import is_planner, planner_required, sections_of
 from setagaya_plan.core.fiscal_years import era_label, fiscal_year_label, fiscal_year_of
 from setagaya_plan.lib.numerals import plain_decimal
 from setagaya_plan.lib.spreadsheet import escape_formula
@@ -116,9 +110,9 @@ def mark_errors(form: forms.Form) -> None:
 
 def sees_unapproved(user):
     """Who may see a section's unapproved actuals: planners all, others their own sections'."""
-    if access.is_planner(user):
+    if is_planner(user):
         return lambda indicator: True
-    section_ids = {section.pk for section in access.sections_of(user)}
+    section_ids = {section.pk for section in sections_of(user)}
     return lambda indicator: indicator.section_id in section_ids
 
 
@@ -229,7 +223,7 @@ def dashboard(request):
             "total": evaluator.rollup(indicators, year, unique=True),
             "goals": goal_sections(indicators, evaluator, year, rows),
             "deadline": evaluator.calendar.deadline(year),
-            "is_planner": access.is_planner(request.user),
+            "is_planner": is_planner(request.user),
             **legend_context(evaluator),
         },
     )
@@ -560,7 +554,7 @@ def indicator_detail(request, code: str):
     indicator = get_object_or_404(all_indicators(), code=code)
     today = timezone.localdate()
     year, year_form, _ = selected_year(request, today)
-    sees = access.can_view(request.user, indicator)
+    sees = can_view(request.user, indicator)
     context = indicator_context(indicator, today, sees)
     history = []
     if sees:
@@ -580,7 +574,7 @@ def indicator_detail(request, code: str):
                 .select_related("series", "user")
                 .order_by("-at", "-pk")
             ),
-            "is_planner": access.is_planner(request.user),
+            "is_planner": is_planner(request.user),
         }
     )
     return render(request, "progress/indicator.html", context)
@@ -665,7 +659,7 @@ class BaselineForm(forms.Form):
         return cleaned
 
 
-@access.planner_required
+@planner_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def baseline_confirm(request, code: str):
     indicator = get_object_or_404(Indicator.objects.with_structure(), code=code)
@@ -845,7 +839,7 @@ def _plain(value: Decimal | None) -> str:
     return "" if value is None else plain_decimal(value)
 
 
-@access.planner_required
+@planner_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def evaluation_settings(request):
     schemes = list(GradingScheme.objects.with_levels())

@@ -26,9 +26,10 @@ from indicators.evaluation import (
     floor_rate,
     format_rate,
 )
-from indicators.models import Indicator, Report, Series, Target, format_decimal
+from indicators.models import Indicator, Report, Series, Target
 from indicators.plan_files import PRINTED_YEARS
 from setagaya_plan.core.fiscal_years import era_label, fiscal_year_label
+from setagaya_plan.lib.numerals import format_decimal
 
 RATE_UNITS = {"%", "％"}
 

@@ -16,8 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from indicators.models import Actual, ChangeLog, FiscalYearSetting, Indicator, Report, Series
+from indicators.models import Actual, ChangeLog, Indicator, Report, Series
 from setagaya_plan.core.fiscal_years import fiscal_year_label
+from setagaya_plan.core.models import FiscalYearSetting
 from setagaya_plan.lib.numerals import plain_decimal
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "import_export",
     "measures",
+    "setagaya_plan.core",
     "indicators",
     "consultations",
 ]

@@ -11,7 +11,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from indicators.models import Indicator, Membership, Section
+from indicators.models import Indicator
+from setagaya_plan.core.models import Membership, Section
 
 PASSWORD = "test-pass-9347"
 

@@ -6,6 +6,7 @@ from django.http import Http404
 
 from indicators import access
 from indicators.models import Indicator
+from setagaya_plan.core.access import is_planner
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def test_roles_decide_what_each_user_may_do(users_by_role, section):
             access.can_enter(user, own),
             access.can_approve(user, own),
             access.can_view(user, other),
-            access.is_planner(user),
+            is_planner(user),
         )
         assert found == expected, role
 
@@ -36,7 +37,7 @@ def test_roles_decide_what_each_user_may_do(users_by_role, section):
 def test_anonymous_may_do_nothing(section):
     own = Indicator.objects.get(code="G1-M01-V1-A3")
     anonymous = AnonymousUser()
-    assert not access.can_view(anonymous, own) and not access.is_planner(anonymous)
+    assert not access.can_view(anonymous, own) and not is_planner(anonymous)
 
 
 def test_outsiders_get_404_not_the_indicator(other_entry_user, section):

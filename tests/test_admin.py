@@ -19,16 +19,14 @@ from indicators.models import (
     ChangeLog,
     ConfirmedBaseline,
     EvaluationChange,
-    FiscalYearSetting,
     GradeLevel,
     GradingScheme,
     Indicator,
-    Membership,
     Report,
-    Section,
     Series,
 )
 from indicators.workflow import SeriesValue, save_report, set_deadline
+from setagaya_plan.core.models import FiscalYearSetting, Membership, Section
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +47,12 @@ READ_ONLY = {
     CountChange,
 }
 PLAN_MODELS = [
-    m for m in MODELS if m._meta.app_label in {"measures", "indicators", "consultations"} and m not in READ_ONLY
+    m for m in MODELS if m._meta.app_label in {"measures", "core", "indicators", "consultations"} and m not in READ_ONLY
 ]
 
 
 def test_every_model_of_the_project_is_in_the_admin():
-    for app in ("measures", "indicators", "consultations"):
+    for app in ("measures", "core", "indicators", "consultations"):
         for model in apps.get_app_config(app).get_models():
             assert model in admin.site._registry, model._meta.label
 
@@ -178,3 +176,12 @@ def test_indicator_page_lists_its_targets_by_series(admin_client):
     assert "令和9年度（2027年度）：第10期世田谷区高齢者保健福祉計画・介護保険事業計画に基づく取組み" in page
     yearly = indicator.series.get(key="yearly")
     assert _url(Series, "change", yearly.pk) in page
+
+
+def test_section_page_lists_its_members_and_its_indicators(admin_client):
+    # Section belongs to core; indicators adds the list of the section's indicators to its admin page.
+    section = Section.objects.get(name="保健福祉政策課")
+    Indicator.objects.filter(code="G1-M01-V1-A3").update(section=section)
+    page = admin_client.get(_url(Section, "change", section.pk)).content.decode()
+    assert "所属と役割" in page and "planner" in page
+    assert "G1-M01-V1-A3" in page

@@ -22,7 +22,7 @@ from consultations.models import (
     WindowType,
 )
 from consultations.workflow import Place, approve, save_counts, submit
-from indicators.models import Membership
+from setagaya_plan.core.models import Membership
 
 pytestmark = pytest.mark.django_db
 

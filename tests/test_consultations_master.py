@@ -26,7 +26,7 @@ from consultations.models import (
     WindowType,
 )
 from consultations.services import MASTER_DATA_DIR, MasterDataError, load_master_data
-from indicators.models import Section
+from setagaya_plan.core.models import Section
 
 pytestmark = pytest.mark.django_db
 

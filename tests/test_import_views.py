@@ -150,7 +150,7 @@ def test_a_preview_with_errors_has_no_confirm_button(planner_client):
 
 
 def test_another_planners_upload_is_not_found(client, token, django_user_model):
-    from indicators.models import Membership, Section
+    from setagaya_plan.core.models import Membership, Section
 
     other = django_user_model.objects.create_user("planner2", password="x")
     Membership.objects.create(user=other, section=Section.objects.create(name="計画課2"), role="planner")

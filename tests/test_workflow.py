@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
-from indicators.models import ChangeLog, FiscalYearSetting, Indicator, Report
+from indicators.models import ChangeLog, Indicator, Report
 from indicators.workflow import (
     SeriesValue,
     VersionConflict,
@@ -22,6 +22,7 @@ from indicators.workflow import (
     set_year_lock,
     submit_report,
 )
+from setagaya_plan.core.models import FiscalYearSetting
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import format_html
 
 from consultations.models import CountReport
+from setagaya_plan.core.access import is_planner
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 
 register = template.Library()
@@ -61,6 +62,4 @@ def percent_of(value, maximum) -> int:
 
 @register.simple_tag
 def user_is_planner(user) -> bool:
-    from indicators.access import is_planner
-
     return is_planner(user)

@@ -18,9 +18,11 @@ from indicators.importing.cells import CellError, decimal_from_number
 from indicators.importing.datasets import ABSENT, PLAN_YEARS, ACol, RowSource
 from indicators.importing.errors import Where
 from indicators.importing.plan_rows import CHANGED, NEW, NON_FIELD, UNCHANGED, Change, Cleaner, RowInvalid, RowOutcome
-from indicators.models import ChangeLog, FiscalYearSetting, Indicator, Report, format_decimal
+from indicators.models import ChangeLog, Indicator, Report
 from indicators.workflow import SeriesValue, WorkflowError, save_report
 from setagaya_plan.core.fiscal_years import fiscal_year_label
+from setagaya_plan.core.models import FiscalYearSetting
+from setagaya_plan.lib.numerals import format_decimal
 from setagaya_plan.lib.value_input import ValueRules, check_range, parse_value
 
 WIDGETS = {

@@ -38,9 +38,10 @@ from indicators.importing.cells import (
 )
 from indicators.importing.datasets import ABSENT, PLAN_YEARS, Col, RowSource, year_column
 from indicators.importing.errors import Where
-from indicators.models import ImplementationPlanItem, Indicator, Relisting, Series, Target, format_decimal
+from indicators.models import ImplementationPlanItem, Indicator, Relisting, Series, Target
 from measures.models import Goal, Measure, Plan, Vision
 from setagaya_plan.core.fiscal_years import fiscal_year_label
+from setagaya_plan.lib.numerals import format_decimal
 from setagaya_plan.lib.value_input import ValueRules, check_range
 
 NON_FIELD = "__all__"

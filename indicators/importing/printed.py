@@ -42,10 +42,10 @@ from indicators.importing.datasets import ABSENT, PLAN_YEARS, ACol, Col, RowSour
 from indicators.importing.errors import ImportFileError
 from indicators.importing.grid import Sheet
 from indicators.importing.years import YearError, check_in_plan, parse_year_header
-from indicators.models import Indicator, Relisting, Series, format_decimal
+from indicators.models import Indicator, Relisting, Series
 from measures.models import Measure
 from setagaya_plan.core.fiscal_years import era_label
-from setagaya_plan.lib.numerals import to_half_width
+from setagaya_plan.lib.numerals import format_decimal, to_half_width
 from setagaya_plan.lib.spreadsheet import escape_formula
 
 PROGRESS = "progress"

@@ -15,7 +15,8 @@ from indicators.importing.cells import CellError, ValueCell, parse_value_cell, p
 from indicators.importing.cells import unescape_formula as _unescape
 from indicators.importing.datasets import ABSENT
 from indicators.importing.years import YearError, parse_fiscal_year
-from indicators.models import Indicator, Section
+from indicators.models import Indicator
+from setagaya_plan.core.models import Section
 from setagaya_plan.lib.numerals import to_half_width
 
 

@@ -1,10 +1,10 @@
-"""{% imports_nav %}: the 「ファイル取込」 item of the main menu, for planners only (indicators.access.is_planner)."""
+"""{% imports_nav %}: the 「ファイル取込」 item of the main menu, for planners only (core.access.is_planner)."""
 
 from __future__ import annotations
 
 from django import template
 
-from indicators.access import is_planner
+from setagaya_plan.core.access import is_planner
 
 register = template.Library()
 

@@ -9,8 +9,8 @@ from playwright.sync_api import Page, expect
 
 from consultations.models import Category, District, WindowType
 from consultations.workflow import Place, save_counts
-from indicators.models import Membership, Section
 from setagaya_plan.core.fiscal_years import fiscal_year_label, fiscal_year_of
+from setagaya_plan.core.models import Membership, Section
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

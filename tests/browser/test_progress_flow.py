@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from bench.plan_data import approve
-from indicators.models import Indicator, Membership, Section
+from indicators.models import Indicator
+from setagaya_plan.core.models import Membership, Section
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from indicators.models import Indicator, Membership, Section
+from indicators.models import Indicator
+from setagaya_plan.core.models import Membership, Section
 
 DEFAULT_DEMO_PASSWORD = "setagaya-demo-2024"
 PLANNING_SECTION = "保健福祉政策課"

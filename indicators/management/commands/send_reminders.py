@@ -15,9 +15,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from indicators.models import OUTSTANDING_STATUSES, FiscalYearSetting, Indicator, Membership, YearStatus
+from indicators.models import OUTSTANDING_STATUSES, Indicator, YearStatus
 from measures.models import Plan
 from setagaya_plan.core.fiscal_years import fiscal_year_label, plan_period_label
+from setagaya_plan.core.models import FiscalYearSetting, Membership
 
 NOTIFIED_ROLES = (Membership.Role.ENTRY, Membership.Role.APPROVER)
 STATUS_ORDER = [YearStatus.RETURNED, YearStatus.MISSING, YearStatus.DRAFT, YearStatus.SUBMITTED]
