@@ -1,58 +1,70 @@
-"""Progress evaluation; its modules follow, this package re-exports their public names."""
+"""Progress evaluation: 達成率, 進捗率, grades per indicator × fiscal year, and roll-ups.
 
-from indicators.evaluation.grading import (
+The rules are plain functions over plain data (TargetCell, SeriesData, IndicatorData, Scheme), so each one is
+tested by hand with values read from the printed plan; `Evaluator` builds that data from the database for a list
+of indicators in a fixed number of queries, whatever their number. docs/evaluation.md says the same for planners,
+and the legend on every progress page shows it to users.
+
+Only approved actuals (Report.status == approved) are graded. An unapproved report can be graded "provisionally"
+(`official=False`) for people allowed to see it; such a grade never counts in a roll-up.
+
+By topic: data.py (the plain data), rates.py, grading.py (a series, an indicator), rollups.py, schemes.py (shipped
+and active schemes), evaluator.py (from the database), changes.py (planners' logged changes). This package
+re-exports their public names, the way the rest of the product imports them.
+"""
+
+from indicators.evaluation.changes import (
+    EvaluationError,
+    GradeChange,
+    activate_scheme,
+    check_thresholds,
+    confirm_baseline,
+    update_scheme,
+)
+from indicators.evaluation.data import (
     CUMULATIVE,
     DEFAULT_BASELINE_YEAR,
     DOWN,
     HUNDRED,
     INFINITY,
     LAST,
-    LEVEL_FIELDS,
     NONE,
     RATE_UNITS,
     REGRESSED_ICON,
     REGRESSED_LABEL,
-    SHIPPED_SCHEMES,
     STATUS_ICONS,
     SUM,
     UP,
     ActualData,
     Calendar,
-    EvaluationError,
-    Evaluator,
-    GradeChange,
     IndicatorData,
-    IndicatorGrade,
     Level,
     ReportData,
-    Rollup,
     Scheme,
     SeriesData,
-    SeriesGrade,
     Status,
     TargetCell,
+)
+from indicators.evaluation.evaluator import Evaluator, default_fiscal_year, series_data, year_choices
+from indicators.evaluation.grading import STATUS_PRECEDENCE, IndicatorGrade, SeriesGrade, grade_indicator, grade_series
+from indicators.evaluation.rates import (
     achievement_rate,
-    activate_scheme,
-    active_scheme,
     baseline_year_of,
-    check_thresholds,
-    confirm_baseline,
-    default_fiscal_year,
     expected_on_line,
     floor_rate,
     format_rate,
-    grade_indicator,
-    grade_series,
-    install_shipped_schemes,
     is_regressed,
     pace_rate,
     progress_rate,
-    rollup,
+)
+from indicators.evaluation.rollups import Rollup, rollup
+from indicators.evaluation.schemes import (
+    LEVEL_FIELDS,
+    SHIPPED_SCHEMES,
+    active_scheme,
+    install_shipped_schemes,
     scheme_from_model,
-    series_data,
     shipped_scheme,
-    update_scheme,
-    year_choices,
 )
 
 __all__ = [
@@ -69,6 +81,7 @@ __all__ = [
     "REGRESSED_LABEL",
     "SHIPPED_SCHEMES",
     "STATUS_ICONS",
+    "STATUS_PRECEDENCE",
     "SUM",
     "UP",
     "ActualData",
