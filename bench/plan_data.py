@@ -2,15 +2,16 @@
 10 times larger than the real one by copying 基本目標1 under new 基本目標 numbers.
 
 The copies are structure only (measures, visions, initiatives, indicators, series, targets, 実施計画 refs and
-【再掲】); actuals are always created through indicators.workflow (save → submit → approve), never written directly.
+【再掲】); actuals are always created through indicators.entry.workflow (save → submit → approve), never
+written directly.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from indicators.entry.workflow import SeriesValue, approve_report, save_report, submit_report
 from indicators.models import Indicator, Relisting, Report, Series, Target
-from indicators.workflow import SeriesValue, approve_report, save_report, submit_report
 from measures.models import Goal, Initiative, Measure, Vision
 
 

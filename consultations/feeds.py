@@ -1,9 +1,9 @@
 """Indicator actuals proposed from approved consultation counts.
 
-Contract used by the entry screens: `proposal_for(indicator, fiscal_year)` returns a Proposal when the indicator
-names consultation counts as its source (an active IndicatorFeed) and some of them are approved for the year,
-otherwise None. The entry page shows it with `{% include "consultations/includes/actual_proposal.html" %}`
-(context variable `proposal`); the 入力担当 confirms the value or overrides it with a reason there.
+`proposals(indicators, fiscal_year)` is this app's provider for indicators.entry.proposals (registered in
+ConsultationsConfig.ready()): a Proposal for each indicator that names consultation counts as its source (an
+active IndicatorFeed) when some of them are approved for the year. The entry page shows it with
+consultations/includes/actual_proposal.html; the 入力担当 confirms the value or overrides it with a reason there.
 
 Only APPROVED counts are summed: a draft or submitted month may still change. `note` says how much of the year
 is approved, so a proposal made mid-year is not mistaken for the year's total.
@@ -11,7 +11,7 @@ is approved, so a proposal made mid-year is not mistaken for the year's total.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from decimal import Decimal
 
 from consultations.models import (
@@ -22,30 +22,33 @@ from consultations.models import (
     District,
     IndicatorFeed,
 )
+from indicators.entry.proposals import Proposal
+from indicators.models import Indicator
 from setagaya_plan.core.fiscal_years import FISCAL_MONTHS, fiscal_year_label
 
-
-@dataclass(frozen=True)
-class Proposal:
-    value: Decimal
-    source_label: str
-    breakdown: list[tuple[str, Decimal]] = field(default_factory=list)
-    note: str = ""
-    unit: str = ""
+TEMPLATE = "consultations/includes/actual_proposal.html"
 
 
-def feed_for(indicator) -> IndicatorFeed | None:
-    return (
-        IndicatorFeed.objects.filter(indicator=indicator, active=True)
-        .prefetch_related("windows", "agencies", "categories")
-        .first()
+def proposals(indicators: Sequence[Indicator], fiscal_year: int) -> dict[int, Proposal]:
+    """The proposals of the indicators fed by consultation counts, by indicator pk; queries do not grow with the
+    indicators that have no feed."""
+    by_pk = {indicator.pk: indicator for indicator in indicators}
+    feeds = IndicatorFeed.objects.filter(indicator__in=list(by_pk), active=True).prefetch_related(
+        "windows", "agencies", "categories"
     )
+    found = {}
+    for feed in feeds:
+        proposal = _proposal(feed, by_pk[feed.indicator_id], fiscal_year)
+        if proposal is not None:
+            found[feed.indicator_id] = proposal
+    return found
 
 
-def proposal_for(indicator, fiscal_year: int) -> Proposal | None:
-    feed = feed_for(indicator)
-    if feed is None:
-        return None
+def proposal_for(indicator: Indicator, fiscal_year: int) -> Proposal | None:
+    return proposals([indicator], fiscal_year).get(indicator.pk)
+
+
+def _proposal(feed: IndicatorFeed, indicator: Indicator, fiscal_year: int) -> Proposal | None:
     counts = feed.counts().for_year(fiscal_year).approved()
     by_area = counts.by_area()
     if not by_area:
@@ -63,6 +66,7 @@ def proposal_for(indicator, fiscal_year: int) -> Proposal | None:
     return Proposal(
         value=Decimal(total),
         source_label=f"{fiscal_year_label(fiscal_year)} {feed.source_label()}",
+        template=TEMPLATE,
         breakdown=breakdown,
         note=_coverage_note(fiscal_year),
         unit=indicator.unit,

@@ -1,6 +1,6 @@
 """The one place that changes consultation counts: grid entry, file import, submission and review.
 
-Like indicators.workflow for actuals: every function runs in a transaction, refuses what the workflow does not
+Like indicators.entry.workflow for actuals: every function runs in a transaction, refuses what the workflow does not
 allow with a Japanese message (WorkflowError), checks the version the person started from (optimistic locking),
 and writes a CountChange with user, time, old → new and comment. The grid and the import both come through here,
 so the audit trail has no side door. Who may call what is decided by consultations.access, in the views.
@@ -29,7 +29,7 @@ from consultations.models import (
     WindowType,
     month_label,
 )
-from indicators.workflow import VersionConflict, WorkflowError
+from indicators.entry.workflow import VersionConflict, WorkflowError
 from setagaya_plan.core.fiscal_years import calendar_year_of, fiscal_year_label
 from setagaya_plan.core.models import FiscalYearSetting
 

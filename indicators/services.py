@@ -3,11 +3,16 @@
 load_plan writes the printed plan (fixtures/plan) into the database: plan, goals, measures, visions,
 initiatives, indicators, series, targets and 実施計画 references. It is idempotent — a second run changes nothing —
 and it never touches actuals: rows are updated in place, never deleted and recreated.
+
+Other apps keep data beside the plan that `manage.py load_plan` loads after it (consultations: 地域・地区,
+相談支援機関, the plan's statistics). indicators does not know them: they register a DataLoader here in their
+AppConfig.ready().
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +38,28 @@ class LoadReport:
         return [
             f"{name}: 追加 {self.created[name]}、更新 {self.updated[name]}、削除 {self.deleted[name]}" for name in names
         ]
+
+
+@dataclass(frozen=True)
+class DataLoader:
+    """Data another app loads with the plan, as idempotently."""
+
+    label: str  # named when the data cannot be read: 「{label}を読み込めませんでした」
+    load: Callable[[], LoadReport]  # or anything with `changed` and `lines()`
+    error: type[Exception]  # what `load` raises for a malformed data file; nothing is written then
+
+
+_loaders: list[DataLoader] = []
+
+
+def register_loader(loader: DataLoader) -> None:
+    """Add a loader (once, however often an app's ready() runs)."""
+    if loader not in _loaders:
+        _loaders.append(loader)
+
+
+def data_loaders() -> list[DataLoader]:
+    return list(_loaders)
 
 
 class _Writer:

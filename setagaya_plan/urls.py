@@ -12,7 +12,7 @@ urlpatterns = [
     path("", measure_views.plan_overview, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("entry/", include("indicators.entry_urls")),
+    path("entry/", include("indicators.entry.urls")),
     path("progress/", include("indicators.progress_urls")),
     path("public/", include("indicators.public_urls")),
     path("imports/", include("indicators.import_urls")),

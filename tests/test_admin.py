@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from consultations.models import Category, ConsultationCount, CountChange, CountReport, District, WindowType
 from consultations.workflow import Place, save_counts
+from indicators.entry.workflow import SeriesValue, save_report, set_deadline
 from indicators.evaluation import confirm_baseline, update_scheme
 from indicators.models import (
     Actual,
@@ -25,7 +26,6 @@ from indicators.models import (
     Report,
     Series,
 )
-from indicators.workflow import SeriesValue, save_report, set_deadline
 from setagaya_plan.core.models import FiscalYearSetting, Membership, Section
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.template.loader import render_to_string
+from django.urls import reverse
 
-from consultations.feeds import Proposal, proposal_for
+from consultations.feeds import proposal_for, proposals
 from consultations.models import Agency, Area, Category, District, IndicatorFeed, WindowType
 from consultations.workflow import Place, approve, save_counts, submit
+from indicators.entry.proposals import Proposal
 from indicators.models import Indicator
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +141,22 @@ def test_the_entry_page_include_shows_the_value_source_and_breakdown(counts):
     assert "烏山地域" in html and "300件" in html
     assert "理由を確認コメントに書いてください" in html
     assert render_to_string("consultations/includes/actual_proposal.html", {"proposal": None}).strip() == ""
+
+
+def test_the_entry_page_shows_the_proposal_through_the_extension_point(counts, client, planner_user):
+    # indicators asks its registry of proposal providers; consultations registered its own in ready().
+    client.force_login(planner_user)
+    page = client.get(reverse("entry:indicator", args=[DEMENTIA_INDICATOR, 2024])).content.decode()
+    assert "相談件数からの提案値" in page and 'data-proposal-value="400"' in page
+    other = client.get(reverse("entry:indicator", args=["G1-M01-V1-A3", 2024])).content.decode()
+    assert "data-proposal-value" not in other
+
+
+def test_consultations_propose_for_a_whole_list_in_queries_that_do_not_grow_with_it(
+    counts, django_assert_max_num_queries
+):
+    indicators = list(Indicator.objects.filter(vision__measure__number__in=[1, 3]))
+    with django_assert_max_num_queries(12):
+        found = proposals(indicators, 2024)
+    assert list(found) == [Indicator.objects.get(code=DEMENTIA_INDICATOR).pk]
+    assert found[Indicator.objects.get(code=DEMENTIA_INDICATOR).pk].value == Decimal(400)

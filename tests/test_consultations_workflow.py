@@ -28,7 +28,7 @@ from consultations.workflow import (
     save_counts,
     submit,
 )
-from indicators.workflow import set_year_lock
+from indicators.entry.workflow import set_year_lock
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
 
+from indicators.entry.workflow import SeriesValue, return_report, save_report, set_year_lock, submit_report
 from indicators.models import Indicator
-from indicators.workflow import SeriesValue, return_report, save_report, set_year_lock, submit_report
 from setagaya_plan.core.models import Membership, Section
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.forms import (
+from indicators.entry.forms import (
     DeadlineForm,
     EntryForm,
     actual_label,

@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from indicators.entry.workflow import SeriesValue, save_report, submit_report
 from indicators.models import ChangeLog, Indicator, Report
-from indicators.workflow import SeriesValue, save_report, submit_report
 
 pytestmark = pytest.mark.django_db
 

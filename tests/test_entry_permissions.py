@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from indicators.entry.workflow import SeriesValue, approve_report, save_report, set_year_lock, submit_report
 from indicators.models import ChangeLog, Indicator, Report
-from indicators.workflow import SeriesValue, approve_report, save_report, set_year_lock, submit_report
 from setagaya_plan.core.models import FiscalYearSetting
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ import time_machine
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
+from indicators.entry.workflow import SeriesValue, approve_report, return_report, save_report, submit_report
 from indicators.models import ChangeLog, Indicator, Report
-from indicators.workflow import SeriesValue, approve_report, return_report, save_report, submit_report
 from setagaya_plan.core.models import FiscalYearSetting, Section
 
 pytestmark = pytest.mark.django_db

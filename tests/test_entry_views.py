@@ -16,9 +16,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from consultations.feeds import Proposal
+from indicators.entry import proposals
+from indicators.entry.proposals import Proposal
+from indicators.entry.workflow import SeriesValue, save_report, submit_report
 from indicators.models import ChangeLog, Indicator, Report
-from indicators.workflow import SeriesValue, save_report, submit_report
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,7 @@ def test_returned_and_overdue_come_first(client, entry_user, approver_user, sect
         expected_version=None,
     )
     report = submit_report(report, entry_user, report.version)
-    from indicators.workflow import return_report
+    from indicators.entry.workflow import return_report
 
     return_report(report, approver_user, report.version, "調査の出典を確認してください")
     client.force_login(entry_user)
@@ -576,9 +577,13 @@ def test_history_shows_each_step_with_user_time_and_old_new(client, entry_user, 
     assert history.count("staff_a") == 3
 
 
-def test_consultation_proposal_needs_a_reason_when_the_value_differs(client, entry_user, section, monkeypatch):
-    proposal = Proposal(value=Decimal(5), source_label="令和6年度（2024年度） 研修の開催記録")
-    monkeypatch.setattr("indicators.entry_views.proposal_for", lambda indicator, year: proposal)
+def test_a_proposed_actual_needs_a_reason_when_the_value_differs(client, entry_user, section, monkeypatch):
+    proposal = Proposal(
+        value=Decimal(5),
+        source_label="令和6年度（2024年度） 研修の開催記録",
+        template="consultations/includes/actual_proposal.html",
+    )
+    monkeypatch.setattr(proposals, "_providers", [lambda indicators, year: {i.pk: proposal for i in indicators}])
     client.force_login(entry_user)
     page = post(client, TRAINING, {"": "4"}).content.decode()
     assert "研修の開催記録からの提案値（5回）と異なります。理由を確認コメントに入力してください。" in page

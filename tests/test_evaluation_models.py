@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from bench.plan_data import approve
+from indicators.entry.workflow import set_deadline
 from indicators.evaluation import (
     EvaluationError,
     Evaluator,
@@ -24,7 +25,6 @@ from indicators.evaluation import (
     update_scheme,
 )
 from indicators.models import ConfirmedBaseline, EvaluationChange, GradeLevel, GradingScheme, Indicator, Series
-from indicators.workflow import set_deadline
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
+from indicators.entry.workflow import SeriesValue, save_report
 from indicators.models import Series
-from indicators.workflow import SeriesValue, save_report
 
 pytestmark = pytest.mark.django_db
 

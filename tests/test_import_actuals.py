@@ -10,11 +10,18 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from indicators.entry.workflow import (
+    SeriesValue,
+    approve_report,
+    reopen_report,
+    save_report,
+    set_year_lock,
+    submit_report,
+)
 from indicators.importing import actuals
 from indicators.importing.layouts import read_upload
 from indicators.importing.preview import apply_upload, preview_upload, run_import
 from indicators.models import Actual, ChangeLog, Indicator, Report
-from indicators.workflow import SeriesValue, approve_report, reopen_report, save_report, set_year_lock, submit_report
 from tests.import_files import build, snapshot, source_tables
 
 pytestmark = pytest.mark.django_db

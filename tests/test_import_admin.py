@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from indicators.entry.workflow import SeriesValue, save_report
 from indicators.importing import flat
 from indicators.models import Actual, ChangeLog, Indicator, Series
-from indicators.workflow import SeriesValue, save_report
 from tests.import_files import build, snapshot
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from indicators.entry.workflow import SeriesValue, save_report
 from indicators.importing import flat
 from indicators.models import Actual, ChangeLog, Indicator, Series
-from indicators.workflow import SeriesValue, save_report
 from tests.import_files import build, snapshot, source_tables
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from indicators.entry.workflow import SeriesValue, save_report
 from indicators.importing import flat, pending
 from indicators.models import Actual, ChangeLog, Indicator, Series
-from indicators.workflow import SeriesValue, save_report
 from tests.import_files import broken, build, snapshot
 
 pytestmark = pytest.mark.django_db

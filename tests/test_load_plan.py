@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from consultations.services import load_master_data
+from indicators import services
+from indicators.entry.workflow import SeriesValue, save_report
 from indicators.models import Actual, Indicator, Relisting, Series, Target
 from indicators.plan_files import PLAN_FILE_DIR
 from indicators.services import load_plan
-from indicators.workflow import SeriesValue, save_report
 from measures.models import Measure, Vision
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +142,30 @@ def test_relisting_that_differs_from_the_original_is_refused(plan_copy):
     )
     with pytest.raises(CommandError, match=r"再掲.*値が元と異なります"):
         call_command("load_plan", "--dir", str(plan_copy), stdout=io.StringIO())
+
+
+class _Broken(Exception):
+    pass
+
+
+def _loader_report(*lines: str):
+    return type("Report", (), {"changed": bool(lines), "lines": lambda self: list(lines)})()
+
+
+def test_data_other_apps_register_loads_after_the_plan_and_is_reported(monkeypatch):
+    # consultations registers its master data in ready(); this test swaps in loaders of its own.
+    assert [loader.load for loader in services.data_loaders()] == [load_master_data]
+    monkeypatch.setattr(services, "_loaders", [])
+    services.register_loader(services.DataLoader("試験のデータ", lambda: _loader_report("試験: 追加 1"), _Broken))
+    out = io.StringIO()
+    call_command("load_plan", stdout=out)
+    assert "試験: 追加 1" in out.getvalue() and "計画データを読み込みました。" in out.getvalue()
+
+
+def test_a_malformed_file_of_a_registered_loader_is_named_by_its_label(monkeypatch):
+    def broken():
+        raise _Broken("places.yaml 地域1: 「name」がありません")
+
+    monkeypatch.setattr(services, "_loaders", [services.DataLoader("試験のデータ", broken, _Broken)])
+    with pytest.raises(CommandError, match=r"試験のデータを読み込めませんでした: places\.yaml 地域1"):
+        call_command("load_plan", stdout=io.StringIO())

@@ -1,4 +1,4 @@
-"""indicators.workflow: the only path that changes actuals — states, locks, versions and the audit log."""
+"""indicators.entry.workflow: the only path that changes actuals — states, locks, versions and the audit log."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
-from indicators.models import ChangeLog, Indicator, Report
-from indicators.workflow import (
+from indicators.entry.workflow import (
     SeriesValue,
     VersionConflict,
     WorkflowError,
@@ -22,6 +21,7 @@ from indicators.workflow import (
     set_year_lock,
     submit_report,
 )
+from indicators.models import ChangeLog, Indicator, Report
 from setagaya_plan.core.models import FiscalYearSetting
 
 pytestmark = pytest.mark.django_db

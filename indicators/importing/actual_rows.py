@@ -1,4 +1,4 @@
-"""One actual from a file, compared with what is stored and written through indicators.workflow.save_report.
+"""One actual from a file, compared with what is stored and written through indicators.entry.workflow.save_report.
 
 Every actual goes through the audited workflow (ChangeLog action 「ファイル取込」 with the file name and the
 planner), so an import has no side door. An actual already entered in the screens (or a report already submitted
@@ -13,13 +13,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from indicators.entry.workflow import SeriesValue, WorkflowError, save_report
 from indicators.importing import widgets as w
 from indicators.importing.cells import CellError, decimal_from_number
 from indicators.importing.datasets import ABSENT, PLAN_YEARS, ACol, RowSource
 from indicators.importing.errors import Where
 from indicators.importing.plan_rows import CHANGED, NEW, NON_FIELD, UNCHANGED, Change, Cleaner, RowInvalid, RowOutcome
 from indicators.models import ChangeLog, Indicator, Report
-from indicators.workflow import SeriesValue, WorkflowError, save_report
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.core.models import FiscalYearSetting
 from setagaya_plan.lib.numerals import format_decimal

@@ -33,7 +33,7 @@ class Report(models.Model):
     """実績報告: one indicator's actuals for one fiscal year, with the why and what-next, moving through review.
 
     下書き → 提出済 → 承認済, or 差戻し (with a reason) → corrected → 提出済. Every change goes through
-    indicators.workflow, which bumps `version` (optimistic locking) and writes the ChangeLog.
+    indicators.entry.workflow, which bumps `version` (optimistic locking) and writes the ChangeLog.
     """
 
     class Status(models.TextChoices):

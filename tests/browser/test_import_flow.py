@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from indicators.entry.workflow import SeriesValue, save_report
 from indicators.models import Actual, ChangeLog, Indicator, Report
-from indicators.workflow import SeriesValue, save_report
 from tests.import_files import build
 
 pytestmark = pytest.mark.django_db(transaction=True)

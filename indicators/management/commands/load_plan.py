@@ -1,8 +1,9 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
-from consultations.services import MasterDataError, load_master_data
 from indicators.plan_files import PLAN_FILE_DIR, PlanFileError
-from indicators.services import load_plan
+from indicators.services import data_loaders, load_plan
 
 
 class Command(BaseCommand):
@@ -12,20 +13,21 @@ class Command(BaseCommand):
         parser.add_argument("--dir", default=str(PLAN_FILE_DIR), help="計画データのフォルダ（既定: fixtures/plan）")
 
     def handle(self, *args, **options):
-        from pathlib import Path
-
         try:
-            report = load_plan(Path(options["dir"]))
+            reports = [load_plan(Path(options["dir"]))]
         except PlanFileError as error:
             raise CommandError(f"計画データを読み込めませんでした: {error}") from None
-        # 相談支援 master data (地域・地区・相談支援機関・計画書の統計) is loaded with the plan, as idempotently.
-        try:
-            consultations = load_master_data()
-        except MasterDataError as error:
-            raise CommandError(f"相談支援のデータを読み込めませんでした: {error}") from None
-        if not report.changed and not consultations.changed:
+        # Data other apps keep beside the plan (相談支援: 地域・地区・相談支援機関・計画書の統計) loads with it,
+        # as idempotently (indicators.services.register_loader).
+        for loader in data_loaders():
+            try:
+                reports.append(loader.load())
+            except loader.error as error:
+                raise CommandError(f"{loader.label}を読み込めませんでした: {error}") from None
+        if not any(report.changed for report in reports):
             self.stdout.write("計画データは最新です（変更なし）。")
             return
-        for line in report.lines() + consultations.lines():
-            self.stdout.write(line)
+        for report in reports:
+            for line in report.lines():
+                self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("計画データを読み込みました。"))

@@ -1,7 +1,8 @@
 """Entry screens: 所管課 staff enter each fiscal year's actuals, 承認者 review them, 計画担当 run the year.
 
-Every view asks indicators.access on every GET and POST (404 for another section's indicator, 403 for a role that
-may not act) and changes actuals only through indicators.workflow, which checks versions and writes the audit log.
+Every view asks indicators.access (and setagaya_plan.core.access) on every GET and POST (404 for another
+section's indicator, 403 for a role that may not act) and changes actuals only through indicators.entry.workflow,
+which checks versions and writes the audit log.
 """
 
 from __future__ import annotations
@@ -21,22 +22,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consultations.feeds import proposal_for
-from consultations.models import IndicatorFeed
 from indicators.access import can_approve, can_enter, get_indicator_for_user, visible_indicators
-from indicators.forms import (
+from indicators.entry.forms import (
     ActualLine,
     AssignForm,
     DeadlineForm,
     EntryForm,
-    GridRowForm,
     LockForm,
     ReopenForm,
     ReviewForm,
     actual_lines,
+    replace_data,
 )
-from indicators.models import OUTSTANDING_STATUSES, ChangeLog, Indicator, Report, YearStatus
-from indicators.workflow import (
+from indicators.entry.grid import grid_rows, save_grid
+from indicators.entry.proposals import proposal_for
+from indicators.entry.workflow import (
     VersionConflict,
     WorkflowError,
     approve_report,
@@ -47,6 +47,7 @@ from indicators.workflow import (
     set_year_lock,
     submit_report,
 )
+from indicators.models import OUTSTANDING_STATUSES, ChangeLog, Indicator, Report, YearStatus
 from measures.models import Measure, Plan
 from setagaya_plan.core.access import Role, is_planner, planner_required, roles_in, sections_of
 from setagaya_plan.core.fiscal_years import fiscal_year_label
@@ -214,13 +215,6 @@ def _reports(indicator: Indicator, fiscal_year: int) -> tuple[Report | None, Rep
     return found.get(fiscal_year), found.get(fiscal_year - 1)
 
 
-def _replace_data(form, **values) -> None:
-    """Change some posted values of a bound form, keeping everything else the person typed."""
-    form.data = form.data.copy()
-    for name, value in values.items():
-        form.data[form.add_prefix(name)] = value
-
-
 def _entry_url(indicator: Indicator, fiscal_year: int) -> str:
     return reverse("entry:indicator", args=[indicator.code, fiscal_year])
 
@@ -269,7 +263,7 @@ def indicator_entry(request, code: str, year: int):
         except VersionConflict as exc:
             conflict = exc.report
             # Keep what the person typed; the next save starts from the other person's version on purpose.
-            _replace_data(form, version=str(conflict.version))
+            replace_data(form, version=str(conflict.version))
             form.add_error(None, str(exc))
         except WorkflowError as exc:
             form.add_error(None, str(exc))
@@ -361,7 +355,7 @@ def review(request, code: str, year: int):
                 else:
                     return_report(report, user, form.cleaned_data["version"], reason)
             except VersionConflict as exc:
-                _replace_data(form, version=str(exc.report.version))
+                replace_data(form, version=str(exc.report.version))
                 form.add_error(None, str(exc))
             except WorkflowError as exc:
                 form.add_error(None, str(exc))
@@ -390,7 +384,7 @@ def reopen(request, code: str, year: int):
             try:
                 reopen_report(report, user, form.cleaned_data["version"], form.cleaned_data["reopen_reason"])
             except VersionConflict as exc:
-                _replace_data(form, version=str(exc.report.version))
+                replace_data(form, version=str(exc.report.version))
                 form.add_error(None, str(exc))
             except WorkflowError as exc:
                 form.add_error(None, str(exc))
@@ -405,52 +399,6 @@ def reopen(request, code: str, year: int):
 # --- section grid ---------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class GridRow:
-    indicator: Indicator
-    report: Report | None
-    status: str
-    lines: list[ActualLine]
-    previous: Report | None = None
-    form: GridRowForm | None = None
-    outcome: str = ""  # "saved", "error" or "conflict" after a POST
-    message: str = ""
-    conflict_lines: list[ActualLine] = field(default_factory=list)
-
-    @property
-    def status_label(self) -> str:
-        return YearStatus(self.status).label
-
-    @property
-    def cells(self) -> list[tuple]:
-        """(line, bound field or None, warning, the other person's line after a conflict) for each series."""
-        fields = (
-            {line.field_name: (bound, warning) for line, bound, warning in self.form.line_fields()} if self.form else {}
-        )
-        others = {line.series.pk: line for line in self.conflict_lines}
-        return [(line, *fields.get(line.field_name, (None, "")), others.get(line.series.pk)) for line in self.lines]
-
-    @property
-    def comment_errors(self) -> list[str]:
-        if self.form is None or not self.form.is_bound:
-            return []
-        return list(self.form.errors.get("comment", []))
-
-    @property
-    def errors(self) -> list[str]:
-        """Errors that belong to no one input of the row (the inputs show their own beside them)."""
-        if self.form is None or not self.form.is_bound:
-            return []
-        shown_beside = {line.field_name for line in self.lines} | {"comment"}
-        found = []
-        for name, errors in self.form.errors.items():
-            if name in shown_beside:
-                continue
-            for error in errors:
-                found.append("画面の情報が正しくありません。画面を開き直してください。" if name != "__all__" else error)
-        return found
-
-
 def _grid_section(request, sections: list[Section]) -> Section | None:
     raw = request.GET.get("section", "").strip()
     if not raw:
@@ -459,50 +407,6 @@ def _grid_section(request, sections: list[Section]) -> Section | None:
     if section is None:
         raise Http404("所管課が見つかりません。")
     return section
-
-
-def _grid_rows(section: Section, year: int, may_edit: bool) -> list[GridRow]:
-    indicators = (
-        Indicator.objects.filter(section=section)
-        .for_entry()
-        .with_year_report(year)
-        .with_year_report(year - 1, to_attr="previous_reports")
-        .in_plan_order()
-    )
-    fed = _fed_indicator_ids(indicators)
-    rows = []
-    for indicator in indicators:
-        report = indicator.year_reports[0] if indicator.year_reports else None
-        previous = indicator.previous_reports[0] if indicator.previous_reports else None
-        editable = may_edit and (report is None or report.is_editable_by_staff)
-        form = None
-        if editable:
-            form = GridRowForm(
-                indicator=indicator,
-                fiscal_year=year,
-                report=report,
-                previous=previous,
-                proposal=proposal_for(indicator, year) if indicator.pk in fed else None,
-                prefix=f"r{indicator.pk}",
-            )
-        rows.append(
-            GridRow(
-                indicator=indicator,
-                report=report,
-                status=indicator.year_status(year, report),
-                lines=form.lines if form else actual_lines(indicator, year, report, previous),
-                previous=previous,
-                form=form,
-            )
-        )
-    return rows
-
-
-def _fed_indicator_ids(indicators) -> set[int]:
-    # Only indicators fed by consultation counts can have a proposal. Asking proposal_for for those alone keeps
-    # the grid's queries from growing with its rows.
-    ids = [indicator.pk for indicator in indicators]
-    return set(IndicatorFeed.objects.filter(indicator__in=ids, active=True).values_list("indicator_id", flat=True))
 
 
 @login_required
@@ -527,14 +431,14 @@ def section_grid(request):
         if setting.locked:
             messages.error(request, f"{fiscal_year_label(year)}は締め切られているため変更できません。")
             return redirect(url)
-        saved, failed = _save_grid(request, section, year)
+        saved, failed = save_grid(request, section, year)
         if not failed:
             if saved:
                 messages.success(request, f"{len(saved)}件の指標の実績を保存しました。")
             else:
                 messages.info(request, "変更された行がないため、保存するものはありませんでした。")
             return redirect(url)
-        rows = _grid_rows(section, year, may_edit=True)
+        rows = grid_rows(section, year, may_edit=True)
         for row in rows:
             if row.indicator.pk in failed:
                 failed_row = failed[row.indicator.pk]
@@ -549,7 +453,7 @@ def section_grid(request):
         )
         status_code = 200
     else:
-        rows = _grid_rows(section, year, may_edit=may_enter and not setting.locked) if section else []
+        rows = grid_rows(section, year, may_edit=may_enter and not setting.locked) if section else []
         status_code = 200
     return render(
         request,
@@ -569,58 +473,6 @@ def section_grid(request):
         },
         status=status_code,
     )
-
-
-def _save_grid(request, section: Section, year: int) -> tuple[set[int], dict[int, GridRow]]:
-    """Save each changed row through the workflow; return the saved indicator ids and the rows that failed."""
-    saved: set[int] = set()
-    failed: dict[int, GridRow] = {}
-    for row in _grid_rows(section, year, may_edit=True):
-        if row.form is None:
-            continue
-        form = GridRowForm(
-            request.POST,
-            indicator=row.indicator,
-            fiscal_year=year,
-            report=row.report,
-            previous=row.previous,
-            proposal=row.form.proposal,
-            prefix=row.form.prefix,
-        )
-        if not form.has_user_changes():
-            continue
-        row.form = form
-        if not form.is_valid():
-            row.outcome, row.message = "error", "入力に誤りがあります。この行は保存していません。"
-            failed[row.indicator.pk] = row
-            continue
-        try:
-            save_report(
-                indicator=row.indicator,
-                fiscal_year=year,
-                user=request.user,
-                values=form.series_values(),
-                fields=form.report_fields(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except VersionConflict as exc:
-            other = Report.objects.select_related("updated_by").prefetch_related("actuals").get(pk=exc.report.pk)
-            row.outcome, row.message = "conflict", str(exc)
-            row.conflict_lines = actual_lines(row.indicator, year, other, None)
-            # The typed values stay; saving again from here overwrites the other person's on purpose.
-            _replace_data(
-                form,
-                version=str(other.version),
-                orig_comment=other.comment,
-                **{f"orig_{line.field_name}": line.initial for line in row.conflict_lines},
-            )
-            failed[row.indicator.pk] = row
-        except WorkflowError as exc:
-            row.outcome, row.message = "error", str(exc)
-            failed[row.indicator.pk] = row
-        else:
-            saved.add(row.indicator.pk)
-    return saved, failed
 
 
 # --- planner pages --------------------------------------------------------------------------------------------------

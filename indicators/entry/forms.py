@@ -1,7 +1,7 @@
 """Forms of the entry screens: they read what a person typed, normalise it and say in Japanese what is wrong.
 
 Numbers go through value_input.parse_value (the one input rule) with the series' unit. The forms never write:
-the views hand `series_values()` and `report_fields()` to indicators.workflow, which checks versions and audits.
+the views hand `series_values()` and `report_fields()` to indicators.entry.workflow, which checks versions and audits.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from indicators.entry.workflow import SeriesValue
 from indicators.models import Actual, Indicator, Report, Series, Target
-from indicators.workflow import SeriesValue
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.core.models import Section
 from setagaya_plan.lib.numerals import format_decimal, to_half_width
@@ -235,7 +235,7 @@ class ActualsForm(forms.Form):
 
     @property
     def proposal_line(self) -> ActualLine | None:
-        """The series a consultation-fed proposal is for: the whole indicator, else its first numeric part."""
+        """The series a proposed actual is for: the whole indicator, else its first numeric part."""
         numeric = [line for line in self.lines if not line.takes_text]
         for line in numeric:
             if line.series.key == "":
@@ -501,3 +501,10 @@ class AssignForm(forms.Form):
             "invalid_choice": "選んだ所管課が見つかりません。画面を開き直してください。",
         },
     )
+
+
+def replace_data(form, **values) -> None:
+    """Change some posted values of a bound form, keeping everything else the person typed."""
+    form.data = form.data.copy()
+    for name, value in values.items():
+        form.data[form.add_prefix(name)] = value

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from indicators import entry_views as views
+from indicators.entry import views
 
 app_name = "entry"
 
