@@ -13,9 +13,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("entry/", include("indicators.entry.urls")),
-    path("progress/", include("indicators.progress_urls")),
-    path("public/", include("indicators.public_urls")),
-    path("imports/", include("indicators.import_urls")),
+    path("progress/", include("indicators.progress.urls")),
+    path("public/", include("indicators.public.urls")),
+    path("imports/", include("indicators.importing.urls")),
     path("consultations/", include("consultations.urls")),
     path("admin/", admin.site.urls),
 ]

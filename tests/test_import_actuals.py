@@ -193,7 +193,7 @@ def test_the_progress_workbook_hands_in_actuals_by_code(planner_user):
 
 
 def test_the_progress_workbook_of_this_app_round_trips(planner_user, entry_user):
-    from indicators.report_xlsx import progress_workbook
+    from indicators.progress.report_xlsx import progress_workbook
 
     for code, values in (("G1-M05-V1-A1", {"": 295}), ("G1-M10-V1-O5", {"a": 61, "b": 650})):
         report = _enter_on_screen(code, values, entry_user)

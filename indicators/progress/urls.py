@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import progress_views as views
+from indicators.progress import views
 
 app_name = "progress"
 

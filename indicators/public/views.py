@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from indicators.evaluation import Evaluator
-from indicators.progress_views import (
+from indicators.progress.views import (
     all_indicators,
     goal_sections,
     indicator_context,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import import_views
+from indicators.importing import views as import_views
 
 app_name = "imports"
 

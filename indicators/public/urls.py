@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import public_views as views
+from indicators.public import views
 
 app_name = "public"
 

@@ -43,9 +43,9 @@ from indicators.evaluation import (
     update_scheme,
     year_choices,
 )
-from indicators.filters import IndicatorFilter, grade_matches
 from indicators.models import ChangeLog, ConfirmedBaseline, EvaluationChange, GradingScheme, Indicator, Report
-from indicators.tables import (
+from indicators.progress.filters import IndicatorFilter, grade_matches
+from indicators.progress.tables import (
     EXPORT_HEADER,
     IndicatorTable,
     baseline_text,
@@ -291,7 +291,7 @@ def indicator_export(request, fmt: str):
         response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="indicators_{stamp}.csv"'
         return response
-    from indicators.report_xlsx import list_workbook
+    from indicators.progress.report_xlsx import list_workbook
 
     scheme = context["scheme"]
     colours = {level.label: level.colour for level in scheme.levels}
@@ -748,7 +748,7 @@ def annual_report(request, year: int):
 @login_required
 @require_safe
 def annual_report_xlsx(request, year: int):
-    from indicators.report_xlsx import progress_workbook
+    from indicators.progress.report_xlsx import progress_workbook
 
     year = report_year(year)
     response = HttpResponse(

@@ -1,0 +1,1 @@
+"""The public, read-only progress site (/public/), built from the same page builders as indicators.progress."""
