@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from indicators.admin import IndicatorInline
 from measures.models import Goal, Initiative, Measure, Plan, Vision
 
 
@@ -71,9 +72,4 @@ class InitiativeAdmin(admin.ModelAdmin):
     list_filter = ["vision__measure__goal", "vision__measure"]
     search_fields = ["title", "purpose"]
     list_select_related = ["vision__measure__goal"]
-
-    def get_inlines(self, request, obj):
-        # Indicators belong to the indicators app; imported here to keep the app dependency one-way at import time.
-        from indicators.admin import IndicatorInline
-
-        return [IndicatorInline]
+    inlines = [IndicatorInline]

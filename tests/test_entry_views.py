@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from indicators.entry import proposals
 from indicators.entry.proposals import Proposal
-from indicators.entry.workflow import SeriesValue, save_report, submit_report
+from indicators.entry.workflow import SeriesValue, return_report, save_report, submit_report
 from indicators.models import ChangeLog, Indicator, Report
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +105,6 @@ def test_returned_and_overdue_come_first(client, entry_user, approver_user, sect
         expected_version=None,
     )
     report = submit_report(report, entry_user, report.version)
-    from indicators.entry.workflow import return_report
-
     return_report(report, approver_user, report.version, "調査の出典を確認してください")
     client.force_login(entry_user)
     with time_machine.travel(datetime.datetime(2025, 7, 1, 9), tick=False):

@@ -22,6 +22,7 @@ from indicators.importing import actuals
 from indicators.importing.layouts import read_upload
 from indicators.importing.preview import apply_upload, preview_upload, run_import
 from indicators.models import Actual, ChangeLog, Indicator, Report
+from indicators.progress.report_xlsx import progress_workbook
 from tests.import_files import build, snapshot, source_tables
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +164,7 @@ def test_an_actuals_csv_in_shift_jis(planner_user):
 
 
 def _contract_workbook(rows: list[list]) -> bytes:
-    """A progress-report sheet as the contract with the progress report describes it (indicators/report_xlsx.py)."""
+    """A progress-report sheet as the contract in indicators/progress/report_xlsx.py describes it."""
     header = ["番号", "成果指標", "現況値", *source_tables.YEARS_HEADER, "総量", "コード"]
     return build.xlsx(
         {
@@ -193,8 +194,6 @@ def test_the_progress_workbook_hands_in_actuals_by_code(planner_user):
 
 
 def test_the_progress_workbook_of_this_app_round_trips(planner_user, entry_user):
-    from indicators.progress.report_xlsx import progress_workbook
-
     for code, values in (("G1-M05-V1-A1", {"": 295}), ("G1-M10-V1-O5", {"a": 61, "b": 650})):
         report = _enter_on_screen(code, values, entry_user)
         report = submit_report(report, entry_user, report.version)

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.contrib.admin.models import LogEntry
 
-from indicators.importing import flat
+from indicators.importing import flat, printed
 from indicators.importing.datasets import Col
 from indicators.importing.preview import apply_upload, preview_upload
 from indicators.models import Indicator, Series, Target
@@ -257,8 +257,6 @@ def test_exports_escape_formula_cells_and_read_them_back(planner_user):
             assert escaped in text, (name, escaped)
         # The quote is the export's, not the data's: importing the export changes nothing.
         assert {row.status for row in preview_upload(name, data, user=planner_user).rows} == {"unchanged"}
-    from indicators.importing import printed
-
     # The printed layout carries the name (and the known qualifiers 延べ / 重複あり only).
     Indicator.objects.filter(code="G1-M05-V1-A1").update(qualifier="")
     Series.objects.filter(indicator__code="G1-M05-V1-A2").update(baseline_note="令和5年12月時点", baseline_text="")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from indicators.entry.workflow import SeriesValue, save_report
 from indicators.importing import flat, pending
 from indicators.models import Actual, ChangeLog, Indicator, Series
+from setagaya_plan.core.models import Membership, Section
 from tests.import_files import broken, build, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -150,8 +151,6 @@ def test_a_preview_with_errors_has_no_confirm_button(planner_client):
 
 
 def test_another_planners_upload_is_not_found(client, token, django_user_model):
-    from setagaya_plan.core.models import Membership, Section
-
     other = django_user_model.objects.create_user("planner2", password="x")
     Membership.objects.create(user=other, section=Section.objects.create(name="計画課2"), role="planner")
     client.force_login(other)

@@ -15,7 +15,15 @@ import time_machine
 from django.urls import reverse
 
 from bench.plan_data import approve
-from indicators.models import ConfirmedBaseline, EvaluationChange, GradingScheme, Indicator, Report
+from indicators.models import (
+    ConfirmedBaseline,
+    EvaluationChange,
+    GradingScheme,
+    ImplementationPlanItem,
+    Indicator,
+    Report,
+)
+from measures.models import Goal, Measure, Vision
 
 pytestmark = pytest.mark.django_db
 
@@ -160,9 +168,6 @@ def test_indicator_list_filters(client, planner_user, params, expected):
 
 
 def test_indicator_list_filters_by_plan_place_section_and_plan_item(client, planner_user, section):
-    from indicators.models import ImplementationPlanItem
-    from measures.models import Goal, Measure, Vision
-
     client.force_login(planner_user)
     url = reverse("progress:indicator_list")
     measure9 = Measure.objects.get(goal__number=1, number=9)

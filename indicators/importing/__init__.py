@@ -1,4 +1,4 @@
-"""Import and export of the plan's spreadsheets (issue 5, docs/import.md).
+"""Import and export of the plan's spreadsheets (docs/import.md).
 
 The pipeline, one module per step:
 
@@ -13,4 +13,7 @@ The pipeline, one module per step:
                  inside one transaction; a dry run is the same work rolled back.
 5. `preview`   — the result as rows of new / changed / unchanged / conflict / error for the page, admin and command.
 6. `pending`   — an upload waiting for confirmation, kept in the shared cache (never a file on one server).
+
+The planners' pages (/imports/) are `views` and `urls`; the admin's import and export, `admin`; the command,
+`manage.py import_plan_workbook`.
 """

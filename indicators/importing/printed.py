@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -59,8 +60,6 @@ _KIND_LABELS = {label: value for value, label in Indicator.Kind.choices}
 
 
 def _key(value) -> str:
-    import unicodedata
-
     return "".join(unicodedata.normalize("NFKC", str(value or "")).split())
 
 

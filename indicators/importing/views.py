@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -62,8 +63,6 @@ def upload(request):
 
 
 def _upload_context(form) -> dict:
-    from django.conf import settings
-
     latest = min(max(fiscal_year_of(timezone.localdate()) - 1, PLAN_YEARS.start), PLAN_YEARS.stop - 1)
     return {
         "form": form,

@@ -32,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from indicators.evaluation import STATUS_ICONS, Evaluator, Status, floor_rate
 from indicators.models import Indicator, Report, Series
 from indicators.plan_files import PRINTED_YEARS
+from indicators.progress.overview import measure_rows
 from indicators.progress.tables import printed_tables, year_header
 from measures.models import Goal, Measure, Vision
 from setagaya_plan.core.fiscal_years import fiscal_year_label
@@ -276,8 +277,6 @@ def _ref_key(code: str) -> tuple:
 
 
 def _summary_sheet(sheet: Worksheet, evaluator: Evaluator, indicators, year: int, today: datetime.date) -> None:
-    from indicators.progress.views import measure_rows
-
     scheme = evaluator.scheme
     sheet.title = "概要"
     sheet.page_setup.orientation = "landscape"

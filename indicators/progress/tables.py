@@ -18,14 +18,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from indicators.evaluation import (
-    Evaluator,
-    IndicatorGrade,
-    SeriesGrade,
-    Status,
-    floor_rate,
-    format_rate,
-)
+from indicators.evaluation import Evaluator, IndicatorGrade, SeriesGrade, Status, floor_rate, format_rate
 from indicators.models import Indicator, Report, Series, Target
 from indicators.plan_files import PRINTED_YEARS
 from setagaya_plan.core.fiscal_years import era_label, fiscal_year_label

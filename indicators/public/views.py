@@ -17,16 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from indicators.evaluation import Evaluator
-from indicators.progress.views import (
-    all_indicators,
-    goal_sections,
-    indicator_context,
-    legend_context,
-    measure_context,
-    measure_for,
-    measure_rows,
-    selected_year,
-)
+from indicators.progress.overview import all_indicators, goal_sections, legend_context, measure_rows
+from indicators.progress.pages import indicator_context, measure_context, measure_for
+from indicators.progress.years import selected_year
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 
 

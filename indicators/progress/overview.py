@@ -1,0 +1,106 @@
+"""What the dashboard, the annual report, its workbook and the public home show: one row per 推進施策 and per
+基本目標 with its roll-up, the legend, and which indicators and unapproved actuals a user sees."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from indicators.evaluation import STATUS_ICONS, Evaluator, Rollup, Status
+from indicators.models import Indicator
+from indicators.progress.tables import measure_url
+from measures.models import Goal, Measure
+from setagaya_plan.core.access import is_planner, sections_of
+
+
+def sees_unapproved(user):
+    """Who may see a section's unapproved actuals: planners all, others their own sections'."""
+    if is_planner(user):
+        return lambda indicator: True
+    section_ids = {section.pk for section in sections_of(user)}
+    return lambda indicator: indicator.section_id in section_ids
+
+
+def all_indicators():
+    return Indicator.objects.with_structure().select_related("section").in_plan_order()
+
+
+@dataclass
+class MeasureRow:
+    measure: Measure
+    rollup: Rollup
+    shortfalls: list
+    url: str
+    segments: list
+    level_counts: list[int]
+    other: int
+
+
+def level_counts(result: Rollup, scheme) -> list[int]:
+    counts = result.counts
+    return [counts[level.code] for level in scheme.levels]
+
+
+def measure_rows(indicators, evaluator: Evaluator, year: int, url_name: str = "progress:measure") -> list[MeasureRow]:
+    """One row per 推進施策: the indicators printed in it (【再掲】 included), their counts, shortfalls and link."""
+    by_measure = defaultdict(list)
+    for indicator in indicators:
+        for measure in indicator.listed_measures():
+            by_measure[measure.pk].append(indicator)
+    rows = []
+    for measure in Measure.objects.in_plan_order():
+        listed = by_measure.get(measure.pk, [])
+        result = evaluator.rollup(listed, year)
+        rows.append(
+            MeasureRow(
+                measure=measure,
+                rollup=result,
+                shortfalls=[(evaluator.indicator_of(grade.code), grade) for grade in result.shortfalls],
+                url=measure_url(measure, url_name),
+                segments=result.segments(evaluator.scheme),
+                level_counts=level_counts(result, evaluator.scheme),
+                other=result.total - result.graded,
+            )
+        )
+    return rows
+
+
+def goal_sections(indicators, evaluator: Evaluator, year: int, rows: list[MeasureRow]) -> list[dict]:
+    goals = []
+    for goal in Goal.objects.order_by("number"):
+        own = [i for i in indicators if i.vision.measure.goal_id == goal.pk]
+        result = evaluator.rollup(own, year, unique=True)
+        goals.append(
+            {
+                "goal": goal,
+                "rollup": result,
+                "segments": result.segments(evaluator.scheme),
+                "level_counts": level_counts(result, evaluator.scheme),
+                "other": result.total - result.graded,
+                "rows": [row for row in rows if row.measure.goal_id == goal.pk],
+            }
+        )
+    return goals
+
+
+STATUS_EXPLANATIONS = {
+    Status.MISSING: "提出期限を過ぎても承認済の実績がない",
+    Status.PENDING: "提出期限前で、承認済の実績がまだない",
+    Status.INTERIM: "複数年度で一つの目標の途中の年度（最終年度に判定）",
+    Status.EXCLUDED: "その年度の目標を他の計画に委ねている",
+    Status.NO_TARGET: "その年度の目標がない",
+    Status.UNGRADABLE: "数値の目標に文章の実績だけがあり、自己評価がない",
+}
+
+
+def legend_context(evaluator_or_scheme) -> dict:
+    scheme = getattr(evaluator_or_scheme, "scheme", evaluator_or_scheme)
+    return {
+        "scheme": scheme,
+        "met_labels": "・".join(level.label for level in scheme.levels if level.counts_as_met),
+        "statuses": [
+            (status.label, STATUS_ICONS.get(status, ""), STATUS_EXPLANATIONS[status])
+            for status in Status
+            if status != Status.GRADED
+        ],
+    }

@@ -1,0 +1,210 @@
+"""What the measure and indicator pages show, to staff (progress) and to the public site alike."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from indicators.evaluation import Evaluator, format_rate
+from indicators.models import Indicator, Report
+from indicators.progress.charts import chart_geometry
+from indicators.progress.overview import legend_context, level_counts
+from indicators.progress.tables import (
+    baseline_text,
+    display_years,
+    format_value,
+    placements,
+    printed_tables,
+    target_text,
+    total_text,
+    year_results,
+)
+from measures.models import Measure, Vision
+from setagaya_plan.core.fiscal_years import era_label, fiscal_year_label
+
+# Measure page.
+
+
+def measure_for(goal: int, number: int) -> Measure:
+    return get_object_or_404(Measure.objects.select_related("goal"), goal__number=goal, number=number)
+
+
+def measure_context(measure: Measure, year: int, today, sees) -> dict:
+    visions = list(
+        Vision.objects.filter(measure=measure)
+        .order_by("number")
+        .prefetch_related(Prefetch("initiatives", to_attr="initiative_list"))
+    )
+    indicators = list(
+        Indicator.objects.listed_under(measure).with_structure().select_related("section").in_plan_order()
+    )
+    evaluator = Evaluator(indicators, today=today)
+    years = display_years(indicators)
+    vision_blocks = []
+    for vision in visions:
+        listed = [placement.indicator for placement in placements(vision, indicators)]
+        vision_blocks.append(
+            {
+                "vision": vision,
+                "current_state": narrative_blocks(vision.current_state),
+                "challenges": narrative_blocks(vision.challenges),
+                "direction": narrative_blocks(vision.direction),
+                "tables": printed_tables(vision, indicators, evaluator, years, sees),
+                "rollup": evaluator.rollup(listed, year),
+            }
+        )
+    result = evaluator.rollup(indicators, year)
+    return {
+        "measure": measure,
+        "visions": vision_blocks,
+        "years": years,
+        "year_headers": year_headers(years),
+        "year": year,
+        "year_label": fiscal_year_label(year),
+        "rollup": result,
+        "rollup_levels": list(zip(evaluator.scheme.levels, level_counts(result, evaluator.scheme), strict=True)),
+        "rollup_other": result.total - result.graded,
+        "evaluator": evaluator,
+        **legend_context(evaluator),
+    }
+
+
+def year_headers(years: list[int]) -> list[dict]:
+    return [{"year": y, "era": era_label(y)} for y in years]
+
+
+def narrative_blocks(text: str) -> list[dict]:
+    """現状・課題・方向性 text as paragraphs (● bullets) and the statistics tables printed inside it.
+
+    Format (fixtures/plan/FORMAT.md): a 【caption】 line, then one line per table row, cells separated by " / ".
+    """
+    blocks: list[dict] = []
+    table = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("【") and line.endswith("】"):
+            table = {"type": "table", "caption": line.strip("【】"), "header": [], "rows": []}
+            blocks.append(table)
+            continue
+        if table is not None and " / " in line:
+            cells = [cell.strip() for cell in line.split(" / ")]
+            if not table["header"]:
+                table["header"] = cells
+            else:
+                table["rows"].append(cells)
+            continue
+        table = None
+        bullet = line.startswith("●")
+        blocks.append({"type": "bullet" if bullet else "paragraph", "text": line.lstrip("● ").strip()})
+    return blocks
+
+
+# Indicator page.
+
+
+def series_view(indicator, series, evaluator: Evaluator, years: list[int], sees: bool) -> dict:
+    """Targets, actuals, rates and grades of one series per year, and its chart."""
+    data = evaluator.series_data(indicator)[series.key]
+    results = year_results(indicator, series, evaluator, years, sees)
+    unit = series.effective_unit
+    rows, points = [], []
+    running: dict[int, Decimal] = {}
+    for result in results:
+        year = result.year
+        target = series.target_for(year)
+        grade = result.grade
+        report = evaluator.report(indicator, year)
+        shown = report if report and (report.status == Report.Status.APPROVED or sees) else None
+        actual = shown.actual_for(series) if shown else None
+        actual_value = actual.value if actual else None
+        chart_actual = actual_value
+        chart_target = target.value if target and target.value is not None else None
+        # A count summed over merged years: plot the running sum in the cell against the cell's value.
+        if target and target.is_multi_year and target.value is not None and data.total_kind == "sum":
+            if actual_value is not None:
+                running[target.fiscal_year] = running.get(target.fiscal_year, Decimal(0)) + actual_value
+                chart_actual = running[target.fiscal_year]
+        rows.append(
+            {
+                "year": year,
+                "label": fiscal_year_label(year),
+                "target": target_text(target, unit) or "―",
+                "target_years": target.years_label if target and target.is_multi_year else "",
+                "result": result,
+                "achievement": format_rate(grade.achievement) if grade and grade.achievement is not None else "―",
+                "progress": format_rate(grade.progress) if grade and grade.progress is not None else "―",
+                "pace": format_rate(grade.pace) if grade and grade.pace is not None else "―",
+                "compared": format_value(grade.actual, unit) if grade and grade.actual is not None else "",
+            }
+        )
+        points.append(
+            {
+                "year": year,
+                "label": fiscal_year_label(year),
+                "short_label": era_label(year).replace("年度", ""),
+                "target": chart_target,
+                "actual": chart_actual,
+                "provisional": bool(actual and shown and shown.status != Report.Status.APPROVED),
+            }
+        )
+    numeric = any(p["target"] is not None for p in points)
+    return {
+        "series": series,
+        "label": series.label,
+        "unit": unit,
+        "baseline": baseline_text(series),
+        "confirmed": evaluator.confirmed.get(series.pk),
+        "baseline_value": data.baseline,
+        "total": total_text(series),
+        "rows": rows,
+        "chart": chart_geometry(points, data.baseline, unit) if numeric else None,
+        "merged_sum": any(t.is_multi_year and t.value is not None for t in series.targets.all())
+        and data.total_kind == "sum",
+    }
+
+
+def indicator_context(indicator, today, sees: bool, public: bool = False) -> dict:
+    evaluator = Evaluator([indicator], today=today)
+    years = display_years([indicator])
+    series_list = indicator.parts() or [s for s in [indicator.main_series()] if s]
+    reports = []
+    for year in years:
+        report = evaluator.report(indicator, year)
+        if report is None or not (report.status == Report.Status.APPROVED or sees):
+            continue
+        if report.factor_analysis or report.next_steps or (report.comment and sees and not public):
+            reports.append(
+                {
+                    "year": year,
+                    "label": fiscal_year_label(year),
+                    "report": report,
+                    "provisional": report.status != Report.Status.APPROVED,
+                    "comment": report.comment if sees and not public else "",
+                }
+            )
+    places = [
+        {
+            "measure": indicator.vision.measure,
+            "vision": indicator.vision,
+            "number": indicator.number,
+            "relisted": False,
+        }
+    ] + [
+        {"measure": r.vision.measure, "vision": r.vision, "number": r.number, "relisted": True}
+        for r in indicator.relistings.all()
+    ]
+    return {
+        "indicator": indicator,
+        "evaluator": evaluator,
+        "years": years,
+        "series_views": [series_view(indicator, s, evaluator, years, sees) for s in series_list],
+        "grades": [(fiscal_year_label(y), evaluator.grade(indicator, y)) for y in years],
+        "reports": reports,
+        "places": places,
+        "plan_refs": sorted(indicator.plan_items.all(), key=lambda item: item.sort_key()),
+        **legend_context(evaluator),
+    }
