@@ -1,7 +1,7 @@
 """Master data loaded with the plan: 5 地域 and 28 地区, windows, the 相談支援機関 registry and the plan's statistics.
 
-Every expected value below was written by reading the source text (../shared/seeds/000_77d912f534da2e2e.txt) and
-domain.md, never copied from fixtures/consultations.
+Every expected value below was written by reading the printed plan (世田谷区地域保健医療福祉総合計画 令和6年3月,
+第4章) and the ward's list of 地域 and 地区, never copied from fixtures/consultations.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from setagaya_plan.core.models import Section
 
 pytestmark = pytest.mark.django_db
 
-# domain.md「Places and consultation windows」.
+# The ward's 5 地域 and their 28 地区 (each with its まちづくりセンター).
 AREAS = {
     "世田谷": ["池尻", "太子堂", "若林", "上町", "経堂", "下馬", "上馬"],
     "北沢": ["梅丘", "代沢", "新代田", "北沢", "松原", "松沢"],

@@ -1,8 +1,8 @@
-"""indicators.evaluation: every value shape of domain.md graded by hand under each shipped scheme.
+"""indicators.evaluation: every value shape of the printed plan (docs/data.md) graded by hand under each shipped scheme.
 
-Targets and baselines are copied from the source text (../shared/seeds/000_77d912f534da2e2e.txt); the comment above
-each case quotes the printed row. Expected rates and grades are worked out by hand in the comments, not computed
-from the code under test.
+Targets and baselines are copied from the printed plan (世田谷区地域保健医療福祉総合計画 令和6年3月, 第4章); the
+comment above each case quotes the printed row. Expected rates and grades are worked out by hand in the comments,
+not computed from the code under test.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`manage.py export_progress`: every value shape of the plan survives the JSON export exactly.
 
-Expected records are written by reading the source text (../shared/seeds/000_77d912f534da2e2e.txt).
+Expected records are written by reading the printed plan (世田谷区地域保健医療福祉総合計画 令和6年3月, 第4章).
 """
 
 from __future__ import annotations

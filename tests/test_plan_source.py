@@ -1,7 +1,7 @@
 """The loaded plan against the source text.
 
 Expectations come from tests/source_expectations, a second transcription written by reading
-../shared/seeds/000_77d912f534da2e2e.txt, never from the fixture files these tests check.
+the printed plan (世田谷区地域保健医療福祉総合計画 令和6年3月, 第4章), never from the fixture files these tests check.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The annual progress report workbook: sheets, the printed-table contract with the import, grades as text + fill.
 
-Targets are those printed in the source text (../shared/seeds/000_77d912f534da2e2e.txt); actuals come from the
+Targets are those printed in the plan (世田谷区地域保健医療福祉総合計画 令和6年3月, 第4章); actuals come from the
 workflow.
 """
 

@@ -1,4 +1,4 @@
-"""Ship the three grading schemes of issue 4; the default one is active.
+"""Ship the three grading schemes of docs/evaluation.md; the default one is active.
 
 A frozen copy of indicators.evaluation.SHIPPED_SCHEMES as it was when this migration was written: later changes
 to the shipped definitions must not rewrite what planners have since adjusted.

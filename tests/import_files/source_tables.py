@@ -1,5 +1,6 @@
 """推進施策５ and 推進施策10's indicator tables as the ward's 実施計画 sheet prints them, transcribed cell by cell from
-the source text (../shared/seeds/000_77d912f534da2e2e.txt) — never from fixtures/plan, which they are checked against.
+the printed plan (世田谷区地域保健医療福祉総合計画 令和6年3月, 第4章) — never from fixtures/plan, which they are checked
+against.
 
 Cells keep what the source prints: full-width and half-width digits mixed, stray spaces ("7 件", "28 回"), line
 breaks inside names and values, notes in parentheses over two lines, a)/b) values and 整備数 / 累計整備数 on

@@ -1,4 +1,4 @@
-"""推進施策6 日常生活の支援 — read from the source text, lines 3448–3507."""
+"""推進施策6 日常生活の支援 — read from the printed plan (第4章)."""
 
 from tests.source_expectations.cells import SAME, deferred, text  # noqa: F401
 

@@ -1,4 +1,4 @@
-"""推進施策7 就労 — read from the source text, lines 3735–3847."""
+"""推進施策7 就労 — read from the printed plan (第4章)."""
 
 from tests.source_expectations.cells import SAME, deferred, text  # noqa: F401
 

@@ -1,5 +1,4 @@
-"""推進施策8 学校や教育分野と福祉分野の連携 — read from the source text, lines 4115–4246 (めざす姿1)
-and 4443–4573 (めざす姿2)."""
+"""推進施策8 学校や教育分野と福祉分野の連携 — read from the printed plan (第4章, めざす姿1 and めざす姿2)."""
 
 from tests.source_expectations.cells import SAME, deferred, text  # noqa: F401
 

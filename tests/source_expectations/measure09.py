@@ -1,4 +1,4 @@
-"""推進施策9 社会参加の促進 — read from the source text, lines 4819–4987."""
+"""推進施策9 社会参加の促進 — read from the printed plan (第4章)."""
 
 from tests.source_expectations.cells import SAME, deferred, text  # noqa: F401
 

@@ -1,4 +1,4 @@
-"""推進施策10 防犯・防災 — read from the source text, lines 5217–5295 (行動量) and 5302–5415 (成果指標)."""
+"""推進施策10 防犯・防災 — read from the printed plan (第4章) (行動量) and 5302–5415 (成果指標)."""
 
 from tests.source_expectations.cells import SAME, deferred, text  # noqa: F401
 
