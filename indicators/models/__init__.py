@@ -7,14 +7,12 @@
 Sections, roles and fiscal-year settings are setagaya_plan.core's.
 """
 
-from indicators.models.fields import VALUE_FIELD_OPTIONS
 from indicators.models.grading import ConfirmedBaseline, EvaluationChange, GradeLevel, GradingScheme
 from indicators.models.plan import ImplementationPlanItem, Indicator, Relisting, Series, Target
 from indicators.models.reports import OUTSTANDING_STATUSES, Actual, ChangeLog, Report, YearStatus
 
 __all__ = [
     "OUTSTANDING_STATUSES",
-    "VALUE_FIELD_OPTIONS",
     "Actual",
     "ChangeLog",
     "ConfirmedBaseline",

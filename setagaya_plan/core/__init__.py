@@ -1,0 +1,1 @@
+"""The shared core app (label "core"): what indicators and consultations both build on; docs/architecture.md."""
