@@ -7,9 +7,12 @@ start without SECRET_KEY and ALLOWED_HOSTS, so a forgotten variable fails loudly
 from __future__ import annotations
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,14 +31,17 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {raw!r}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -43,6 +49,31 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, "").strip() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def env_header(name: str) -> tuple[str, str] | None:
+    """A request header and the value that marks it, written as `X-Forwarded-Proto: https` (None when unset).
+
+    Returned in Django's request.META spelling, as SECURE_PROXY_SSL_HEADER wants it.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, colon, value = raw.partition(":")
+    header, value = header.strip(), value.strip()
+    if not colon or not value or not re.fullmatch(r"[A-Za-z0-9-]+", header):
+        raise ImproperlyConfigured(f"{name} must look like 'X-Forwarded-Proto: https', got {raw!r}")
+    return "HTTP_" + header.upper().replace("-", "_"), value
 
 
 def env_required_in_production(name: str, development_default: str) -> str:
@@ -75,14 +106,21 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "import_export",
+    "axes",
+    "csp",
     "measures",
     "setagaya_plan.core",
     "indicators",
     "consultations",
+    "setagaya_plan.accounts",
+    "setagaya_plan.operations",
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's probe is answered before host checks, HTTPS redirects and sessions.
+    "setagaya_plan.operations.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -91,6 +129,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "setagaya_plan.urls"
@@ -125,9 +165,18 @@ if "DATABASE_URL" not in os.environ:
     VAR_DIR.mkdir(exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# AxesStandaloneBackend first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10, minimum=8)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -177,10 +226,75 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# A working day: the session ends when the browser closes, and on the server after SESSION_IDLE_MINUTES
+# without a request (every request moves the expiry on, so only idleness ends a session). `clearsessions`
+# removes the expired ones (docs/deploy.md).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 9 * 60, minimum=5) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
+# HTTPS: on by default in production. Behind a proxy that terminates TLS, SECURE_PROXY_SSL_HEADER names the
+# header by which the proxy says the browser used HTTPS ("X-Forwarded-Proto: https"); only set it when the
+# proxy overwrites that header on every request (docs/deploy.md).
+SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every response, the admin included: only this server's own files, no inline
+# script or style, no other origin (the ward's network has no internet; nothing is ever loaded from outside).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# Login protection (django-axes), on /login/ and /admin/login/ alike. An account is locked after
+# LOGIN_FAILURE_LIMIT failed passwords from anywhere (an attacker cannot get round it by changing address);
+# a client address after LOGIN_CLIENT_FAILURE_LIMIT failures across all accounts (password spraying). The
+# address limit is high because a whole ward office reaches the server from one NAT address: a low limit
+# there would lock everybody out for one person's typing. Both locks end after LOGIN_LOCKOUT_MINUTES, or
+# earlier when a planner unlocks (実績入力 › ログインの停止) or `manage.py axes_reset_username NAME` is run.
+AXES_HANDLER = "setagaya_plan.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=3)
+# axes.W006 warns that without "ip_address" here an attacker could dodge the lock by changing browser or
+# cookies. Not so here: the account count takes every failure of the user name whatever the browser or address,
+# and the handler adds the address limit (tests/test_login_lockout.py tries both).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+LOGIN_CLIENT_FAILURE_LIMIT = env_int("LOGIN_CLIENT_FAILURE_LIMIT", 100, minimum=AXES_FAILURE_LIMIT)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+# Tries while locked do not move the end of the lock: the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "setagaya_plan.accounts.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# The client address (django-ipware): REMOTE_ADDR, unless LOGIN_PROXY_COUNT says how many proxies of the ward
+# stand in front of gunicorn, each adding the address it received from to X-Forwarded-For. Then the address is
+# read that many places from the right of X-Forwarded-For — what the outermost proxy saw — so anything a browser
+# writes into the header itself lies further left and is ignored (docs/deploy.md).
+LOGIN_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0, minimum=0)
+if LOGIN_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR"]
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_PROXY_COUNT = LOGIN_PROXY_COUNT - 1  # ipware counts the proxies listed in the header
+    IPWARE_STRICT = False  # a longer header (addresses the browser wrote) is expected, not an error
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -193,9 +307,30 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
+# One line per event on stderr (gunicorn and systemd collect it), each naming the user; request errors without
+# duplicate lines or tracebacks for refusals (setagaya_plan.lib.request_log). Django's own "django" handler is
+# replaced so nothing is printed twice; runserver's access lines keep their format.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"request_context": {"()": "setagaya_plan.lib.request_log.RequestContextFilter"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [%(user)s] %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["request_context"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", LOG_LEVELS)},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # django-axes reports every step at INFO; its warnings (a failed login, a lockout) are what matters.
+        "axes": {"handlers": [], "level": "WARNING", "propagate": True},
+    },
 }

@@ -174,7 +174,7 @@ def test_my_indicators_queries_do_not_grow_with_indicators(
             expected_version=None,
         )
     client.force_login(planner_user)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # includes saving the session (idle timeout)
         response = client.get(reverse("entry:my_indicators") + "?year=2024")
     assert response.status_code == 200 and response.content.decode().count("/entry/G1-") >= 80
 
@@ -565,8 +565,9 @@ def test_history_shows_each_step_with_user_time_and_old_new(client, entry_user, 
     with time_machine.travel(datetime.datetime(2025, 5, 1, 9, 30, tzinfo=datetime.UTC), tick=False):
         post(client, TRAINING, {"": "5"})
     with time_machine.travel(datetime.datetime(2025, 5, 2, 10, 0, tzinfo=datetime.UTC), tick=False):
+        client.force_login(entry_user)  # the next working day: yesterday's session has ended (9 hours idle)
         post(client, TRAINING, {"": "6"}, version=1, action="submit")
-    page = client.get(url(TRAINING)).content.decode()
+        page = client.get(url(TRAINING)).content.decode()
     history = page.split('id="history-title"')[1]
     assert "2025-05-01 18:30" in history and "2025-05-02 19:00" in history  # shown in Japan time
     assert "新規入力" in history and "修正" in history and "提出" in history
