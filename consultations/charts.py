@@ -127,7 +127,7 @@ def bar_chart(
 
     description = "、".join(f"{label} {text or '―'}" for label, _, text in bars)
     return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" style="max-width: {}px" role="img" '
+        '<svg class="chart" viewBox="0 0 {} {}" width="{}" role="img" '
         'aria-labelledby="{}-title {}-desc" preserveAspectRatio="xMinYMin meet">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
         "{}"
@@ -190,7 +190,7 @@ def hbar_chart(title: str, bars: list[tuple[str, Decimal | int | None, str]], *,
         )
     description = "、".join(f"{label} {text or '―'}" for label, _, text in bars)
     return format_html(
-        '<svg class="chart chart--horizontal" viewBox="0 0 {} {}" style="max-width: {}px" role="img" '
+        '<svg class="chart chart--horizontal" viewBox="0 0 {} {}" width="{}" role="img" '
         'aria-labelledby="{}-title {}-desc" preserveAspectRatio="xMinYMin meet">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
         '<line class="chart-baseline" x1="{}" y1="16" x2="{}" y2="{}"></line>'
