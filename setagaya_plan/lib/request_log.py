@@ -8,6 +8,7 @@ that the operator can tell whose action failed, and keeps a line a line:
 - the database not answering: the error's first line instead of a traceback, because during a restart every
   request fails the same way and hundreds of identical tracebacks would bury the one line that matters.
 - other 5xx keep their traceback: that is a bug to fix.
+- a request that fails again on its way out (its session cannot be saved either) adds no second line.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ class RequestContextFilter(logging.Filter):
         status = getattr(record, "status_code", None)
         if request is None or status is None:
             return True
+        if getattr(request, "_error_logged", False):
+            # The same request failing again on its way out (the session cannot be saved either when the
+            # database is away): its line is already written.
+            return False
+        request._error_logged = True
         error = record.exc_info[1] if record.exc_info else None
         if status < 500:
             _drop_traceback(record)

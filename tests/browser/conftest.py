@@ -46,3 +46,23 @@ def browser_context_args(browser_context_args):
 def plan_loaded(transactional_db):
     """Live-server tests run in a flushed database: load the plan as `./dev run` does."""
     call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violations(request):
+    """Every browser test also checks that the pages it used broke no rule of the Content-Security-Policy."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => "
+        "console.error('Content Security Policy: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    yield
+    assert violations == []
