@@ -17,6 +17,8 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
+from setagaya_plan.lib.request_log import RequestContextFilter
+
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "k3-" + "x7Qz!v9" * 8, "ALLOWED_HOSTS": "plan.city.setagaya.lg.jp"}
 # Nothing listens on port 9 (discard) of this machine: a PostgreSQL that does not answer.
@@ -131,8 +133,6 @@ def test_a_csrf_failure_is_one_line_naming_the_user(log_output, entry_user):
 
 
 def test_a_failure_of_the_app_itself_keeps_its_traceback_for_the_developer():
-    from setagaya_plan.lib.request_log import RequestContextFilter
-
     try:
         raise KeyError("series")
     except KeyError:

@@ -55,8 +55,12 @@ def test_production_settings_with_postgres_url():
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "k3-" + "x7Qz!v9" * 8, "ALLOWED_HOSTS": "plan.city.setagaya.lg.jp"}
 
 
+# Not the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (tests/browser/conftest.py): a deployment never has it.
+NOT_INHERITED = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def manage(*args, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True
@@ -87,7 +91,7 @@ def settings_values(names: list[str], **env) -> dict:
         "import json, setagaya_plan.settings as s; "
         f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}, default=str))"
     )
-    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     environment.update(env)
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
