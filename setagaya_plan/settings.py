@@ -152,15 +152,26 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "setagaya_plan.wsgi.application"
 
+
 # SQLite in var/ needs no set-up; production sets DATABASE_URL=postgres://… (one PostgreSQL behind several
 # stateless app servers). conn_max_age keeps connections open between requests under gunicorn.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
+def env_database(name: str, default: str) -> dict:
+    """DATABASE_URL for PostgreSQL or SQLite, the two engines the app (and its backup command) supports."""
+    try:
+        database = dj_database_url.config(
+            name,
+            default=default,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+            conn_health_checks=True,
+        )
+    except ValueError as error:  # dj-database-url's UnknownSchemeError included
+        raise ImproperlyConfigured(f"{name} cannot be read: {error}") from None
+    if database["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+        raise ImproperlyConfigured(f"{name} must be a postgres:// or sqlite:// URL, got engine {database['ENGINE']}")
+    return database
+
+
+DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if "DATABASE_URL" not in os.environ:
     VAR_DIR.mkdir(exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -301,6 +312,12 @@ EMAIL_BACKEND = os.environ.get(
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "setagaya-plan@localhost")
+# The ward's mail relay for reminders (SMTP backend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 # Planners export the plan to Excel; escape formula-like cells in admin exports as well.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

@@ -189,6 +189,9 @@ def test_the_deployment_sets_proxy_header_session_and_lockout():
         ({"LOGIN_PROXY_COUNT": "one"}, "LOGIN_PROXY_COUNT must be an integer"),
         ({"PASSWORD_MIN_LENGTH": "6"}, "PASSWORD_MIN_LENGTH must be at least 8"),
         ({"LOG_LEVEL": "verbose"}, "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+        ({"DATABASE_URL": "postgress://plan@db/plan"}, "DATABASE_URL cannot be read: Scheme 'postgress://' is unknown"),
+        ({"DATABASE_URL": "mysql://plan@db/plan"}, "DATABASE_URL must be a postgres:// or sqlite:// URL"),
+        ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT must be an integer"),
     ],
 )
 def test_bad_deployment_values_fail_loudly(env, message):
