@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from indicators.models import Membership, Section
+from setagaya_plan.core.models import Membership, Section
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

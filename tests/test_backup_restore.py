@@ -17,8 +17,8 @@ from consultations.models import Category, CountChange, District, WindowType
 from consultations.workflow import Place, save_counts
 from consultations.workflow import approve as approve_counts
 from consultations.workflow import submit as submit_counts
+from indicators.entry.workflow import SeriesValue, approve_report, save_report, submit_report
 from indicators.models import ChangeLog, Indicator, Report
-from indicators.workflow import SeriesValue, approve_report, save_report, submit_report
 from setagaya_plan.operations.backup import POSTGRES_MAGIC, SQLITE_MAGIC
 
 pytestmark = pytest.mark.django_db(transaction=True)

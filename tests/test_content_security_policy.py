@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from indicators.models import Membership, Section
+from setagaya_plan.core.models import Membership, Section
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def admin_pages() -> list[str]:
         if instance is not None:
             pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk]))
     pages += [reverse("admin:indicators_indicator_import"), reverse("admin:indicators_indicator_export")]
-    pages += [reverse("admin:indicators_section_add"), reverse("admin:auth_user_add")]
+    pages += [reverse("admin:core_section_add"), reverse("admin:auth_user_add")]
     return pages
 
 

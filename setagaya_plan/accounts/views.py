@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from indicators.access import planner_required
 from setagaya_plan.accounts.lockout import locks_in_force
+from setagaya_plan.core.access import planner_required
 
 
 class UnlockForm(forms.Form):

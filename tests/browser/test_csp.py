@@ -7,7 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
-from indicators.models import Indicator, Membership, Section
+from indicators.models import Indicator
+from setagaya_plan.core.models import Membership, Section
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from indicators.models import Membership, Section
+from setagaya_plan.core.models import Membership, Section
 
 ROLES = {**{role.value: role for role in Membership.Role}, **{role.label: role for role in Membership.Role}}
 
