@@ -15,20 +15,11 @@ COUNT_RULES = ValueRules(unit="件")
 
 
 def parse_count(raw) -> int | None:
-    """A typed count (full-width digits, 1,234, 12件 …) as int, or None when left empty; Japanese errors."""
-    try:
-        value = parse_value(raw, COUNT_RULES)
-    except ValidationError as error:
-        if error.code == "invalid" and "12.5" in error.message:
-            # The shared rule's example shows a decimal; counts are whole numbers.
-            raise ValidationError(
-                "件数は数字で入力してください（例：12、１，２３４、12件）。", code="invalid"
-            ) from None
-        raise
+    """A typed count (or a number cell): the one number rule with unit 件 (whole numbers, full width, 1,234, 12件 …),
+    as int, or None when left empty; then the counts' own upper limit."""
+    value = parse_value(raw, COUNT_RULES)
     if value is None:
         return None
-    if value != value.to_integral_value():
-        raise ValidationError("件数は整数で入力してください（小数は使えません）。", code="not_integer")
     if value > MAX_COUNT:
         raise ValidationError(f"件数は{MAX_COUNT:,}件までです。桁を確認してください。", code="too_large")
     return int(value)

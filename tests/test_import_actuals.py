@@ -145,7 +145,8 @@ def test_words_are_an_actual_only_where_the_target_is_words(planner_user):
     preview = preview_upload("x.xlsx", data, user=planner_user)
     assert preview.rows[0].changes == [("実績", "（なし）", "一部運用を開始")]
     assert preview.rows[1].errors == [
-        "シート「実績」 3行目 C列（実績）：「おおむね300」：数値で入力してください（例：1,234 や 12.5）。"
+        "シート「実績」 3行目 C列（実績）：「おおむね300」："
+        "数値から始めてください（単位や記号は数値の後に。例：12、１，２３４、12人）。"
     ]
 
 

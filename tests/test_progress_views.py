@@ -425,7 +425,7 @@ def test_planner_changes_thresholds_and_tolerance(client, planner_user):
         ("80", "90", "3", "より小さくしてください"),
         ("100", "100", "3", "より小さくしてください"),
         ("100", "80", "60", "50ポイント以下"),
-        ("100", "80", "=1+1", "数値で入力してください"),
+        ("100", "80", "=1+1", "数値から始めてください"),
     ],
 )
 def test_bad_thresholds_are_refused_beside_the_field(client, planner_user, met, mostly, tolerance, message):
@@ -506,7 +506,7 @@ def test_planner_records_a_confirmed_baseline(client, planner_user, shortfall):
         (TRAINING, {"value": "abc"}, "数値で入力してください"),
         (TRAINING, {"value": ""}, "このフィールドは必須です"),
         (TRAINING, {"value": "-3"}, "マイナスの値は入力できません"),
-        (TRAINING, {"value": "1.23456"}, "小数点以下は4桁まで"),
+        (TRAINING, {"value": "1.5"}, "「回」の数は整数で入力してください"),
         (TRAINING, {"value": "123456789012345"}, "桁数が多すぎます"),
         (TRAINING, {"value": "3人"}, "単位「人」はこの指標では使えません"),
         (TRAINING, {"value": "1,2,3"}, "桁区切りのカンマの位置"),

@@ -15,7 +15,6 @@ from django.db import transaction
 
 from indicators.entry.workflow import SeriesValue, WorkflowError, save_report
 from indicators.importing import widgets as w
-from indicators.importing.cells import CellError, decimal_from_number
 from indicators.importing.datasets import ABSENT, PLAN_YEARS, ACol, RowSource
 from indicators.importing.errors import Where
 from indicators.importing.plan_rows import CHANGED, NEW, NON_FIELD, UNCHANGED, Change, Cleaner, RowInvalid, RowOutcome
@@ -23,7 +22,7 @@ from indicators.models import ChangeLog, Indicator, Report
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.core.models import FiscalYearSetting
 from setagaya_plan.lib.numerals import format_decimal
-from setagaya_plan.lib.value_input import ValueRules, check_range, parse_value
+from setagaya_plan.lib.value_input import ValueRules, parse_value
 
 WIDGETS = {
     ACol.CODE: w.TextWidget(),
@@ -167,20 +166,13 @@ class ActualRowImporter:
         rules = ValueRules(unit=series.effective_unit)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
-        if isinstance(raw, bool):
-            raw = str(raw)
-        if isinstance(raw, int | float | Decimal):
-            try:
-                value = decimal_from_number(raw)
-                check_range(value, rules)
-            except CellError as error:
-                row.error(ACol.ACTUAL, str(error))
-                return None
+        if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+            try:  # a number cell: the same rule as typed text (whole numbers for counts, ranges)
+                return SeriesValue(value=parse_value(raw, rules))
             except ValidationError as error:
                 row.error(ACol.ACTUAL, error.messages[0])
                 return None
-            return SeriesValue(value=value)
-        text = w.TextWidget().clean(raw)
+        text = w.TextWidget().clean(str(raw) if isinstance(raw, bool) else raw)
         try:
             return SeriesValue(value=parse_value(text, rules))
         except ValidationError as error:

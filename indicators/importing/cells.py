@@ -18,7 +18,6 @@ number gets the same Japanese message here as in the entry screens. Text that is
 from __future__ import annotations
 
 import datetime
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from django.core.exceptions import ValidationError
 
 from setagaya_plan.lib.numerals import to_half_width
 from setagaya_plan.lib.spreadsheet import FORMULA_TRIGGERS
-from setagaya_plan.lib.value_input import MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, ValueRules, parse_value
+from setagaya_plan.lib.value_input import ValueRules, number_from_cell, parse_value
 
 DASHES = frozenset("―－-—‐ー−─")
 CONTINUE_MARK = "←"
@@ -299,22 +298,11 @@ def _open_parens(text: str) -> int:
 
 
 def decimal_from_number(raw: int | float | Decimal) -> Decimal:
-    """A number Excel stored: floats read back as the decimal Excel shows, binary noise of 15+ digits dropped."""
-    if isinstance(raw, float):
-        if not math.isfinite(raw):
-            raise CellError("数値として読み取れません。")
-        value = Decimal(repr(raw))
-    else:
-        value = Decimal(raw)
-    if value.as_tuple().exponent < -MAX_DECIMAL_PLACES:
-        rounded = value.quantize(Decimal(1).scaleb(-MAX_DECIMAL_PLACES))
-        if abs(rounded - value) > Decimal("1e-9"):
-            raise CellError(f"小数点以下は{MAX_DECIMAL_PLACES}桁までで入力してください。")
-        value = rounded
-    if len(str(abs(int(value)))) > MAX_INTEGER_DIGITS:
-        raise CellError(f"桁数が多すぎます（整数部分は{MAX_INTEGER_DIGITS}桁までです）。")
-    normalized = value.normalize()
-    return normalized if normalized.as_tuple().exponent <= 0 else normalized.quantize(Decimal(1))
+    """A number Excel stored, read by the one number rule (value_input.number_from_cell); CellError if invalid."""
+    try:
+        return number_from_cell(raw)
+    except ValidationError as error:
+        raise CellError(error.messages[0]) from None
 
 
 def plain_number(value: Decimal | None) -> str:

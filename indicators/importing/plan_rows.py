@@ -42,7 +42,7 @@ from indicators.models import ImplementationPlanItem, Indicator, Relisting, Seri
 from measures.models import Goal, Measure, Plan, Vision
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.lib.numerals import format_decimal
-from setagaya_plan.lib.value_input import ValueRules, check_range
+from setagaya_plan.lib.value_input import ValueRules, check_value
 
 NON_FIELD = "__all__"
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
@@ -551,7 +551,7 @@ class PlanRowImporter:
         if cell.unit and rules.unit and cell.unit != rules.unit and not (rules.is_rate and cell.unit == "%"):
             row.error(column, f"単位「{cell.unit}」がこの指標の単位「{rules.unit}」と違います。")
         try:
-            check_range(value, rules)
+            check_value(value, rules)
         except ValidationError as error:
             row.error(column, error.messages[0])
 
