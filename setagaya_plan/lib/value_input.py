@@ -8,7 +8,9 @@ What is accepted, because this is how ward staff write numbers:
   whole numbers; %, and units the rule does not know, allow up to MAX_DECIMAL_PLACES places);
 - the indicator's own unit (or ％ for a rate) after the number, with or without a space (12回, 12 回);
 - a minus sign (-, −, －, △, ▲) directly before the number, where a value may be negative;
-- spaces before and after the whole value. Nowhere else: "5 5" is refused, not read as 55.
+- spaces before and after the whole value. Nowhere else: "5 5" is refused, not read as 55. (Only the reader of
+  the plan's printed tables, indicators.importing.cells, drops the spaces a PDF layout puts inside numbers
+  before calling this rule.)
 
 Everything else is refused with a Japanese message that names what is wrong ("5." → 小数点の後に数字がありません).
 Range rules: counts are never negative; rates (unit %) lie in 0–100. A value far from the target or from last
