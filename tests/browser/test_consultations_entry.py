@@ -58,7 +58,7 @@ def test_district_staff_enter_full_width_counts_and_the_ward_total_changes(plan_
     expect(page.get_by_role("alert")).to_contain_text("何も保存していません")
     wrong = page.get_by_role("textbox", name="不登校 児童館")
     expect(wrong).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_text("件数は整数で入力してください（小数は使えません）。").first).to_be_visible()
+    expect(page.get_by_text("「件」の数は整数で入力してください（小数点は使えません）。").first).to_be_visible()
     wrong.fill("０")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("保存しました。")
