@@ -22,6 +22,7 @@ from consultations.models import Area, Category, ConsultationCount, CountReport,
 from indicators.importing.preview import preview_upload
 from indicators.models import Indicator, Report
 from setagaya_plan.lib.numerals import format_decimal
+from tests.import_files import build
 from tests.number_inputs import COUNT, NUMBER_INPUTS, RATE, rows
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +170,39 @@ def test_the_actuals_import(planner_user, row):
         assert result.status == "unchanged" and result.changes == []
     else:
         assert result.errors == [] and result.changes == [("実績", "（なし）", format_decimal(row.value))]
+
+
+# --- number cells of a workbook go through the same rule ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cell, kind, expected",
+    [(12, COUNT, "12"), (12.0, COUNT, "12"), (1.5, COUNT, "「回」の数は整数で入力してください"), (55.9, RATE, "55.9")],
+)
+def test_number_cells_of_the_actuals_sheet(planner_user, cell, kind, expected):
+    sheet = build.xlsx({"実績": [["コード", "年度", "実績"], [INDICATOR[kind], YEAR, cell]]})
+    [result] = preview_upload("実績.xlsx", sheet, user=planner_user).rows
+    if "整数" in expected:
+        assert result.errors == [f"シート「実績」 2行目 C列（実績）：{expected}（小数は使えません）。"]
+    else:
+        assert result.changes == [("実績", "（なし）", expected)]
+
+
+@pytest.mark.parametrize("cell, expected", [(12, 12), (12.0, 12), (12.5, "「件」の数は整数で入力してください")])
+def test_number_cells_of_the_counts_import(client, planner_user, february_2025, cell, expected):
+    client.force_login(planner_user)
+    content = build.xlsx(
+        {
+            "件数": [
+                ["年度", "月", "地域", "地区", "相談先", "分類", "件数"],
+                [2024, 4, "", "池尻", "まちづくりセンター", "高齢", cell],
+            ]
+        }
+    )
+    result = client.post(reverse("consultations:import"), {"file": SimpleUploadedFile("c.xlsx", content)}).context[
+        "result"
+    ]
+    if isinstance(expected, str):
+        assert expected in result.errors[0].message
+    else:
+        assert [r.count for r in result.rows] == [expected]
