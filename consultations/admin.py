@@ -1,7 +1,8 @@
 """Admin of the consultations app, in Japanese.
 
-Consultation counts, their reports and their audit log are shown read-only: they change only through
-consultations.workflow (grid, import, review), which audits every change.
+Consultation counts and their reports are shown read-only: they change only through consultations.workflow
+(grid, import, review), which records every change in the audit trail. Everything the admin writes is audited
+(AuditedAdminMixin).
 """
 
 from django import forms
@@ -12,7 +13,6 @@ from consultations.models import (
     Area,
     Category,
     ConsultationCount,
-    CountChange,
     CountReport,
     District,
     IndicatorFeed,
@@ -21,6 +21,8 @@ from consultations.models import (
     StatValue,
     WindowType,
 )
+from setagaya_plan.core.admin import AuditedReadOnlyAdmin
+from setagaya_plan.core.audit import AuditedAdminMixin
 
 
 class DistrictInline(admin.TabularInline):
@@ -31,7 +33,7 @@ class DistrictInline(admin.TabularInline):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "position", "reviewing_section"]
     search_fields = ["name", "code"]
     autocomplete_fields = ["reviewing_section"]
@@ -39,7 +41,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["position", "name", "area", "code", "section"]
     list_display_links = ["name"]
     list_filter = ["area"]
@@ -49,13 +51,13 @@ class DistrictAdmin(admin.ModelAdmin):
 
 
 @admin.register(WindowType)
-class WindowTypeAdmin(admin.ModelAdmin):
+class WindowTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "full_name", "welfare_window", "position"]
     search_fields = ["name", "full_name", "description"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "program", "main_field", "sites_label", "scope", "operation", "window_type"]
     list_filter = ["program", "scope", "operation"]
     search_fields = ["name", "main_field", "members"]
@@ -63,7 +65,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "active", "position"]
     list_filter = ["active"]
     search_fields = ["name", "code", "description"]
@@ -82,7 +84,7 @@ class IndicatorFeedForm(forms.ModelForm):
 
 
 @admin.register(IndicatorFeed)
-class IndicatorFeedAdmin(admin.ModelAdmin):
+class IndicatorFeedAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = IndicatorFeedForm
     list_display = ["indicator", "source_label", "active"]
     list_filter = ["active"]
@@ -104,7 +106,7 @@ class StatSeriesInline(admin.TabularInline):
 
 
 @admin.register(StatTable)
-class StatTableAdmin(admin.ModelAdmin):
+class StatTableAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "measure_number", "vision_number", "part", "position"]
     search_fields = ["title", "caption", "notes"]
     inlines = [StatSeriesInline]
@@ -117,7 +119,7 @@ class StatValueInline(admin.TabularInline):
 
 
 @admin.register(StatSeries)
-class StatSeriesAdmin(admin.ModelAdmin):
+class StatSeriesAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "unit", "period_kind"]
     list_filter = ["kind", "table"]
     search_fields = ["label", "group", "table__title"]
@@ -126,42 +128,20 @@ class StatSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatValue)
-class StatValueAdmin(admin.ModelAdmin):
+class StatValueAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["series", "year", "value", "text", "mark"]
     list_filter = ["series__table"]
     search_fields = ["series__label", "series__table__title"]
     list_select_related = ["series__table"]
 
 
-class _AuditedReadOnly(admin.ModelAdmin):
-    """Counts, their monthly reports and the audit log change only through consultations.workflow; shown here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return request.method in ("GET", "HEAD") and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-
 @admin.register(CountReport)
-class CountReportAdmin(_AuditedReadOnly):
+class CountReportAdmin(AuditedReadOnlyAdmin):
     list_display = ["__str__", "status", "version"]
     list_filter = ["status", "fiscal_year"]
 
 
 @admin.register(ConsultationCount)
-class ConsultationCountAdmin(_AuditedReadOnly):
+class ConsultationCountAdmin(AuditedReadOnlyAdmin):
     list_display = ["__str__", "count"]
     list_filter = ["category"]
-
-
-@admin.register(CountChange)
-class CountChangeAdmin(_AuditedReadOnly):
-    list_display = ["__str__", "action", "user", "at"]
-    list_filter = ["action"]

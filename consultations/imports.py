@@ -28,14 +28,8 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from consultations.forms import parse_count
 from consultations.models import WHOLE_YEAR, Agency, Area, Category, ConsultationCount, District, WindowType
-from consultations.workflow import (
-    Place,
-    WorkflowError,
-    check_no_mixed_periods,
-    check_period,
-    check_source_at,
-    save_counts,
-)
+from consultations.workflow import Place, check_no_mixed_periods, check_period, check_source_at, save_counts
+from setagaya_plan.core.review import ReviewError
 from setagaya_plan.lib.numerals import to_half_width
 
 COLUMNS = ["年度", "月", "地域", "地区", "相談先", "分類", "件数"]
@@ -302,13 +296,13 @@ def _parse_row(number: int, cells: dict, lookups: _Lookups, errors: list[RowErro
     place = Place(district=district, area=area)
     try:
         check_source_at(source, place)
-    except WorkflowError as error:
+    except ReviewError as error:
         per_district = isinstance(source, WindowType) or source.count_level == Agency.Scope.DISTRICT
         fail("地区" if district is not None or per_district else "地域", str(error))
         return None
     try:
         check_period(fiscal_year, month)
-    except WorkflowError as error:
+    except ReviewError as error:
         fail("月" if month else "年度", str(error))
         return None
     return ImportRow(
@@ -350,7 +344,7 @@ def _check_periods(result: ImportPreview) -> None:
         for month, number in seen.items():
             try:
                 check_no_mixed_periods(place, fiscal_year, month)
-            except WorkflowError as error:
+            except ReviewError as error:
                 result.errors.append(RowError(number, "月", str(error)))
                 break
 
@@ -414,7 +408,7 @@ def apply(rows: list[ImportRow], user, file_name: str) -> int:
             user=user,
             values=values,
             expected_version=None,
-            source=f"ファイル取込：{file_name}"[:200],
+            source=file_name,
             allow_reviewed=True,
         )
         if report is not None and report.version != before:

@@ -4,8 +4,9 @@ historical statistics.
 * Places and the registry are master data loaded with the plan (`consultations.services.load_master_data`).
 * A consultation count is one number: window or agency × place × month (or whole fiscal year) × category. Counts
   of one place and one month form a CountReport, which is what a 地区's staff enter as a grid and what the
-  reviewing section approves. They change only through `consultations.workflow`, which audits every change
-  (CountChange) and checks the version the person started from, as indicator actuals do.
+  reviewing section approves. They change only through `consultations.workflow` (built on the review workflow
+  of setagaya_plan.core.review), which records every change in the audit trail and checks the version the
+  person started from, as indicator actuals do.
 * Historical statistics (StatTable → StatSeries → StatValue) are the figures printed in the plan's 現状 sections,
   kept exactly as printed; a rate and a count are different kinds of series.
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 from indicators.models import Indicator
 from setagaya_plan.core.access import Role, is_planner, sections_of
 from setagaya_plan.core.fiscal_years import calendar_year_of, era_label, fiscal_year_label
-from setagaya_plan.core.models import AuditEntry, Section
+from setagaya_plan.core.models import ReviewedRecord, Section
 
 # The month of a count kept for the whole fiscal year only (other counts have a month of FISCAL_MONTHS).
 WHOLE_YEAR = 0
@@ -237,18 +237,12 @@ class CountReportQuerySet(models.QuerySet):
         return submitted.filter(district__area__reviewing_section__in=sections_of(user, Role.APPROVER))
 
 
-class CountReport(models.Model):
+class CountReport(ReviewedRecord):
     """相談件数報告: the counts of one place for one month (or a whole fiscal year), moving through review.
 
-    下書き → 提出済 → 承認済, or 差戻し → corrected → 提出済, like indicator actuals. Only approved counts feed
-    indicators.
+    下書き → 提出済 → 承認済, or 差戻し → corrected → 提出済, like indicator actuals (core.ReviewedRecord). Only
+    approved counts feed indicators.
     """
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "下書き"
-        SUBMITTED = "submitted", "提出済"
-        APPROVED = "approved", "承認済"
-        RETURNED = "returned", "差戻し"
 
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, null=True, blank=True, related_name="reports", verbose_name="地区"
@@ -264,20 +258,6 @@ class CountReport(models.Model):
     )
     fiscal_year = models.PositiveSmallIntegerField("年度")
     month = models.PositiveSmallIntegerField("月", help_text="1–12。0 は年度計（月別でない件数）。")
-    status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.DRAFT)
-    return_reason = models.TextField("差戻し理由", blank=True)
-    version = models.PositiveIntegerField("版", default=1)
-    updated_at = models.DateTimeField("更新日時", auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="更新者",
-    )
-    submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
-    approved_at = models.DateTimeField("承認日時", null=True, blank=True)
 
     objects = CountReportQuerySet.as_manager()
 
@@ -354,10 +334,6 @@ class CountReport(models.Model):
     @property
     def reviewing_area(self) -> Area | None:
         return self.district.area if self.district_id else self.area
-
-    @property
-    def is_editable_by_staff(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
 
 class CountQuerySet(models.QuerySet):
@@ -453,30 +429,6 @@ class ConsultationCount(models.Model):
     @property
     def source(self) -> WindowType | Agency:
         return self.window if self.window_id else self.agency
-
-
-class CountChange(AuditEntry):
-    """監査ログ of consultation counts: who changed which cells of a report, when, from what to what, and why."""
-
-    class Action(models.TextChoices):
-        CREATE = "create", "新規入力"
-        EDIT = "edit", "修正"
-        SUBMIT = "submit", "提出"
-        APPROVE = "approve", "承認"
-        RETURN = "return", "差戻し"
-        REOPEN = "reopen", "承認取消し（再開）"
-        IMPORT = "import", "ファイル取込"
-
-    report = models.ForeignKey(CountReport, on_delete=models.PROTECT, related_name="changes", verbose_name="報告")
-    action = models.CharField("操作", max_length=10, choices=Action.choices)
-
-    class Meta(AuditEntry.Meta):
-        verbose_name = "相談件数の監査ログ"
-        verbose_name_plural = "相談件数の監査ログ"
-        indexes = [
-            # The report page's history: one report's changes, newest first.
-            models.Index(fields=["report", "-at"], name="countchange_report_at"),
-        ]
 
 
 class IndicatorFeed(models.Model):

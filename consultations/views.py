@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consultations import charts, exports, imports, tables
-from consultations.access import can_enter, can_review, entry_districts, get_district_for_user
+from consultations.access import can_enter, entry_districts, get_district_for_user
 from consultations.forms import CategoryForm, CountGridForm, GridCell, ImportUploadForm, ReviewForm
 from consultations.models import (
     Agency,
@@ -36,19 +37,12 @@ from consultations.models import (
     month_label,
     period_label,
 )
-from consultations.workflow import (
-    FIRST_FISCAL_YEAR,
-    Place,
-    WorkflowError,
-    approve,
-    check_period,
-    reopen,
-    return_report,
-    save_counts,
-    submit,
-)
+from consultations.workflow import COUNT_REVIEW, FIRST_FISCAL_YEAR, NO_COUNTS, Place, check_period, save_counts
+from setagaya_plan.core import audit, review
 from setagaya_plan.core.access import is_planner, planner_required
 from setagaya_plan.core.fiscal_years import FISCAL_MONTHS, calendar_year_of, fiscal_year_label, fiscal_year_of
+from setagaya_plan.core.models import AuditEntry
+from setagaya_plan.core.review import ReviewError
 
 IMPORT_CACHE_SECONDS = 60 * 60
 
@@ -347,97 +341,122 @@ def entry_index(request):
     )
 
 
+@dataclass
+class GridPage:
+    """One place's month as the grid view sees it, before any POST."""
+
+    place: Place
+    district: District | None
+    fiscal_year: int
+    month: int
+    report: CountReport | None
+    cells: list[GridCell]
+    may_enter: bool
+    period_problem: str
+    url: str
+
+    @property
+    def editable(self) -> bool:
+        return self.may_enter and not self.period_problem and (self.report is None or self.report.is_editable_by_staff)
+
+
+def _grid_page(user, slug: str, fiscal_year: int, month: int) -> GridPage:
+    place, district = _place_for(user, slug)
+    if month not in FISCAL_MONTHS or not (FIRST_FISCAL_YEAR <= fiscal_year <= _current_fiscal_year()):
+        raise Http404("この月の報告はありません。")
+    report = place.reports().filter(fiscal_year=fiscal_year, month=month).select_related("updated_by").first()
+    try:
+        check_period(fiscal_year, month)
+        period_problem = ""
+    except ReviewError as error:
+        period_problem = error.message
+    return GridPage(
+        place=place,
+        district=district,
+        fiscal_year=fiscal_year,
+        month=month,
+        report=report,
+        cells=_grid_cells(place, report),
+        may_enter=can_enter(user, district) if district else is_planner(user),
+        period_problem=period_problem,
+        url=reverse("consultations:grid", args=[slug, fiscal_year, month]),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_grid(request, place: str, fiscal_year: int, month: int):
     """One place's month: the grid of counts (window or agency × category), its review and its history."""
-    place_obj, district = _place_for(request.user, place)
-    if month not in FISCAL_MONTHS or not (FIRST_FISCAL_YEAR <= fiscal_year <= _current_fiscal_year()):
-        raise Http404("この月の報告はありません。")
-    user = request.user
-    report = place_obj.reports().filter(fiscal_year=fiscal_year, month=month).select_related("updated_by").first()
-    may_enter = can_enter(user, district) if district else is_planner(user)
-    period_problem = ""
-    try:
-        check_period(fiscal_year, month)
-    except WorkflowError as error:
-        period_problem = str(error)
-    editable = may_enter and not period_problem and (report is None or report.is_editable_by_staff)
-    cells = _grid_cells(place_obj, report)
-    form = CountGridForm(initial=_initial(report, cells), cells=cells)
-    review_form = ReviewForm(initial={"version": report.version if report else 0})
-    here = reverse("consultations:grid", args=[place, fiscal_year, month])
-    page = {
-        "place_obj": place_obj,
-        "district": district,
-        "fiscal_year": fiscal_year,
-        "month": month,
-        "report": report,
-        "cells": cells,
-        "user": user,
-        "editable": editable,
-        "may_enter": may_enter,
-        "period_problem": period_problem,
-    }
-
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action in ("save", "submit"):
-            if not may_enter:
-                raise PermissionDenied("この地区の相談件数を入力する権限がありません。")
-            form = CountGridForm(request.POST, cells=cells)
-            if form.is_valid():
-                try:
-                    # Save and submit together: a refused submission leaves nothing half-written.
-                    with transaction.atomic():
-                        saved = save_counts(
-                            place=place_obj,
-                            fiscal_year=fiscal_year,
-                            month=month,
-                            user=user,
-                            values=form.values(),
-                            expected_version=form.cleaned_data["version"],
-                            comment=form.cleaned_data["comment"],
-                        )
-                        if action == "submit":
-                            if saved is None:
-                                raise WorkflowError(
-                                    "件数が一つも入力されていません。相談がなかった欄には 0 を入力してください。"
-                                )
-                            submit(saved, user, saved.version)
-                    if action == "submit":
-                        messages.success(request, "保存して提出しました。承認をお待ちください。")
-                    else:
-                        messages.success(request, "保存しました。" if saved else "入力された件数はありません。")
-                    return redirect(here)
-                except WorkflowError as error:
-                    form.add_error(None, str(error))
-            return render(request, "consultations/grid.html", _grid_context(page, form, review_form), status=200)
-        if action in ("approve", "return", "reopen"):
-            if report is None:
-                raise Http404("この月の報告はまだありません。")
-            allowed = is_planner(user) if action == "reopen" else can_review(user, report)
-            if not allowed:
-                raise PermissionDenied("この報告を確認する権限がありません。")
-            review_form = ReviewForm(request.POST)
-            if review_form.is_valid():
-                version, reason = review_form.cleaned_data["version"], review_form.cleaned_data["reason"]
-                try:
-                    if action == "approve":
-                        approve(report, user, version, reason)
-                        messages.success(request, "承認しました。")
-                    elif action == "return":
-                        return_report(report, user, version, reason)
-                        messages.success(request, "差し戻しました。")
-                    else:
-                        reopen(report, user, version, reason)
-                        messages.success(request, "承認を取り消し、差戻しにしました。")
-                    return redirect(here)
-                except WorkflowError as error:
-                    review_form.add_error("reason" if "理由" in str(error) else None, str(error))
-            return render(request, "consultations/grid.html", _grid_context(page, form, review_form), status=200)
+    page = _grid_page(request.user, place, fiscal_year, month)
+    if request.method == "GET":
+        return _render_grid(request, page)
+    post = GRID_ACTIONS.get(request.POST.get("action", ""))
+    if post is None:
         return HttpResponseBadRequest("操作が正しくありません。")
-    return render(request, "consultations/grid.html", _grid_context(page, form, review_form))
+    return post(request, page)
+
+
+def _save_grid(request, page: GridPage):
+    """保存 / 保存して提出: the counts as typed, and with 提出 the submission too (both or neither)."""
+    if not page.may_enter:
+        raise PermissionDenied("この地区の相談件数を入力する権限がありません。")
+    form = CountGridForm(request.POST, cells=page.cells)
+    if not form.is_valid():
+        return _render_grid(request, page, form=form)
+    submitting = request.POST["action"] == "submit"
+    try:
+        with transaction.atomic():
+            saved = save_counts(
+                place=page.place,
+                fiscal_year=page.fiscal_year,
+                month=page.month,
+                user=request.user,
+                values=form.values(),
+                expected_version=form.cleaned_data["version"],
+                comment=form.cleaned_data["comment"],
+            )
+            if submitting:
+                if saved is None:
+                    raise ReviewError(NO_COUNTS)
+                review.submit(COUNT_REVIEW, saved, request.user, saved.version)
+    except ReviewError as error:
+        form.add_error(None, error.message)
+        return _render_grid(request, page, form=form)
+    if submitting:
+        messages.success(request, "保存して提出しました。承認をお待ちください。")
+    else:
+        messages.success(request, "保存しました。" if saved else "入力された件数はありません。")
+    return redirect(page.url)
+
+
+# Each review step: (who may take it, the transition, what the person is told afterwards).
+REVIEW_STEPS = {
+    "approve": (COUNT_REVIEW.may_review, review.approve, "承認しました。"),
+    "return": (COUNT_REVIEW.may_review, review.send_back, "差し戻しました。"),
+    "reopen": (COUNT_REVIEW.may_reopen, review.reopen, "承認を取り消し、差戻しにしました。"),
+}
+
+
+def _review_grid(request, page: GridPage):
+    """承認 / 差戻し / 承認の取消し of the month's report."""
+    if page.report is None:
+        raise Http404("この月の報告はまだありません。")
+    may, step, done = REVIEW_STEPS[request.POST["action"]]
+    if not may(request.user, page.report):
+        raise PermissionDenied("この報告を確認する権限がありません。")
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            step(COUNT_REVIEW, page.report, request.user, form.cleaned_data["version"], form.cleaned_data["reason"])
+        except ReviewError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, done)
+            return redirect(page.url)
+    return _render_grid(request, page, review_form=form)
+
+
+GRID_ACTIONS = {"save": _save_grid, "submit": _save_grid, **dict.fromkeys(REVIEW_STEPS, _review_grid)}
 
 
 def _grid_cells(place: Place, report: CountReport | None) -> list[GridCell]:
@@ -462,12 +481,14 @@ def _initial(report: CountReport | None, cells: list[GridCell]) -> dict:
     return initial
 
 
-def _grid_context(scope: dict, form: CountGridForm, review_form: ReviewForm) -> dict:
-    """Rows of the grid for the template: each category with its cells, and the saved totals."""
-    cells, report, place_obj = scope["cells"], scope["report"], scope["place_obj"]
-    sources = _sources(place_obj)
-    categories = list(dict.fromkeys(cell.category for cell in cells))
-    saved = _initial(report, cells)
+def _render_grid(request, page: GridPage, *, form: CountGridForm | None = None, review_form: ReviewForm | None = None):
+    """The grid page: rows of the grid (each category with its cells), the saved totals, review and history."""
+    report = page.report
+    form = form or CountGridForm(initial=_initial(report, page.cells), cells=page.cells)
+    review_form = review_form or ReviewForm(initial={"version": report.version if report else 0})
+    sources = _sources(page.place)
+    categories = list(dict.fromkeys(cell.category for cell in page.cells))
+    saved = _initial(report, page.cells)
     rows = []
     for category in categories:
         row_cells = []
@@ -479,12 +500,12 @@ def _grid_context(scope: dict, form: CountGridForm, review_form: ReviewForm) -> 
         row_total = sum(saved.get(GridCell(s, category).name, 0) for s in sources)
         rows.append({"category": category, "cells": row_cells, "total": row_total})
     column_totals = [sum(saved.get(GridCell(s, c).name, 0) for c in categories) for s in sources]
-    history = report.changes.select_related("user")[:50] if report else []
-    fiscal_year, month = scope["fiscal_year"], scope["month"]
-    return {
-        "place": place_obj,
-        "place_slug": _place_slug(place_obj),
-        "district": scope["district"],
+    offered = review.options(COUNT_REVIEW, report, request.user)
+    fiscal_year, month = page.fiscal_year, page.month
+    context = {
+        "place": page.place,
+        "place_slug": _place_slug(page.place),
+        "district": page.district,
         "fiscal_year": fiscal_year,
         "month": month,
         "period": period_label(fiscal_year, month),
@@ -495,17 +516,15 @@ def _grid_context(scope: dict, form: CountGridForm, review_form: ReviewForm) -> 
         "rows": rows,
         "column_totals": column_totals,
         "grand_total": sum(column_totals),
-        "editable": scope["editable"],
-        "may_enter": scope["may_enter"],
-        "may_review": bool(report)
-        and report.status == CountReport.Status.SUBMITTED
-        and can_review(scope["user"], report),
-        "may_reopen": bool(report) and report.status == CountReport.Status.APPROVED and is_planner(scope["user"]),
-        "period_problem": scope["period_problem"],
-        "history": history,
+        "editable": page.editable,
+        "may_enter": page.may_enter,
+        "review_options": offered,
+        "period_problem": page.period_problem,
+        "history": AuditEntry.objects.for_subject(report).newest_first()[:50] if report else [],
         "previous": _neighbour(fiscal_year, month, -1),
         "next": _neighbour(fiscal_year, month, +1),
     }
+    return render(request, "consultations/grid.html", context)
 
 
 def _neighbour(fiscal_year: int, month: int, step: int) -> tuple[int, int] | None:
@@ -608,8 +627,8 @@ def import_confirm(request):
         return redirect("consultations:import")
     try:
         changed = imports.apply(imports.deserialise(stored["rows"]), request.user, stored["file_name"])
-    except WorkflowError as error:
-        messages.error(request, f"取り込めませんでした（何も変更していません）：{error}")
+    except ReviewError as error:
+        messages.error(request, f"取り込めませんでした（何も変更していません）：{error.message}")
         return redirect("consultations:import")
     cache.delete(_import_cache_key(request.user, token))
     messages.success(request, f"「{stored['file_name']}」を取り込みました（{changed}件の報告を更新）。")
@@ -644,6 +663,7 @@ def export(request):
 
 @planner_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # a change and its audit entry, or neither
 def categories(request):
     """分類: planners add categories and take old ones out of use (never delete: counts refer to them)."""
     adding = request.method == "POST" and request.POST.get("action") == "add"
@@ -653,6 +673,8 @@ def categories(request):
         if action == "add":
             if form.is_valid():
                 category = form.save()
+                added = {"分類名": category.name, "説明": category.description}
+                audit.log(category, audit.Action.ADD, request.user, changes=audit.diff({}, added))
                 messages.success(request, f"分類「{category.name}」を追加しました。")
                 return redirect("consultations:categories")
         elif action == "toggle":
@@ -660,6 +682,8 @@ def categories(request):
             category = get_object_or_404(Category, pk=int(raw) if raw.isdigit() else 0)
             category.active = not category.active
             category.save(update_fields=["active"])
+            changes = {"入力に使う": [not category.active, category.active]}
+            audit.log(category, audit.Action.CHANGE, request.user, changes=changes)
             state = "入力に使う" if category.active else "入力に使わない"
             messages.success(request, f"分類「{category.name}」を「{state}」にしました。")
             return redirect("consultations:categories")

@@ -5,9 +5,7 @@ from django.utils.html import format_html, format_html_join
 from indicators.importing.admin import ActualImportExportMixin, PlanImportExportMixin
 from indicators.models import (
     Actual,
-    ChangeLog,
     ConfirmedBaseline,
-    EvaluationChange,
     GradeLevel,
     GradingScheme,
     ImplementationPlanItem,
@@ -18,6 +16,7 @@ from indicators.models import (
     Target,
 )
 from setagaya_plan.core.admin import AuditedReadOnlyAdmin, SectionAdmin
+from setagaya_plan.core.audit import AuditedAdminMixin
 from setagaya_plan.core.models import Section
 from setagaya_plan.lib.numerals import format_decimal
 
@@ -50,7 +49,7 @@ class RelistingInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(PlanImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(AuditedAdminMixin, PlanImportExportMixin, admin.ModelAdmin):
     list_display = ["code", "kind", "number", "name", "unit", "direction", "total_kind", "section"]
     list_filter = [
         "kind",
@@ -107,7 +106,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "label", "unit", "baseline_value", "baseline_note", "total_value"]
     list_filter = ["indicator__vision__measure", "indicator__kind"]
     search_fields = ["indicator__code", "indicator__name", "label"]
@@ -117,7 +116,7 @@ class SeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["series", "fiscal_year", "end_fiscal_year", "value", "text", "deferred_to"]
     list_filter = ["fiscal_year"]
     search_fields = ["series__indicator__code", "series__indicator__name", "text"]
@@ -131,7 +130,6 @@ class ActualAdmin(AuditedReadOnlyAdmin):
     list_filter = ["report__fiscal_year", "report__status"]
     search_fields = ["series__indicator__code", "series__indicator__name"]
     list_select_related = ["series__indicator", "report__indicator"]
-    readonly_fields = ["report", "series", "value", "text"]
 
 
 class ActualInline(admin.TabularInline):
@@ -141,34 +139,13 @@ class ActualInline(admin.TabularInline):
     readonly_fields = fields
 
 
-class ChangeLogInline(admin.TabularInline):
-    model = ChangeLog
-    extra = 0
-    can_delete = False
-    fields = ["at", "action", "user", "changes", "comment", "source"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Report)
 class ReportAdmin(ActualImportExportMixin, AuditedReadOnlyAdmin):
     list_display = ["indicator", "fiscal_year", "status", "version", "updated_by", "updated_at"]
     list_filter = ["fiscal_year", "status", "indicator__section", "indicator__vision__measure"]
     search_fields = ["indicator__code", "indicator__name"]
     list_select_related = ["indicator", "updated_by"]
-    readonly_fields = [f.name for f in Report._meta.fields]
-    inlines = [ActualInline, ChangeLogInline]
-
-
-@admin.register(ChangeLog)
-class ChangeLogAdmin(AuditedReadOnlyAdmin):
-    list_display = ["at", "action", "report", "fiscal_year", "user", "source"]
-    list_filter = ["action", "fiscal_year"]
-    search_fields = ["report__indicator__code", "comment", "source", "user__username"]
-    list_select_related = ["report__indicator", "user"]
-    readonly_fields = [f.name for f in ChangeLog._meta.fields]
+    inlines = [ActualInline]
 
 
 class SectionIndicatorInline(admin.TabularInline):
@@ -195,14 +172,14 @@ admin.site.register(Section, SectionWithIndicatorsAdmin)
 
 
 @admin.register(Relisting)
-class RelistingAdmin(admin.ModelAdmin):
+class RelistingAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["indicator", "vision", "number"]
     autocomplete_fields = ["indicator", "vision"]
     list_select_related = ["indicator", "vision__measure__goal"]
 
 
 @admin.register(ImplementationPlanItem)
-class ImplementationPlanItemAdmin(admin.ModelAdmin):
+class ImplementationPlanItemAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "title"]
     search_fields = ["code", "title"]
 
@@ -226,17 +203,11 @@ class GradingSchemeAdmin(AuditedReadOnlyAdmin):
     list_display = ["name", "code", "is_active"]
     inlines = [GradeLevelInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in GradingScheme._meta.fields]
-
 
 @admin.register(GradeLevel)
 class GradeLevelAdmin(AuditedReadOnlyAdmin):
     list_display = ["scheme", "label", "position"]
     list_filter = ["scheme"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in GradeLevel._meta.fields]
 
 
 @admin.register(ConfirmedBaseline)
@@ -244,14 +215,3 @@ class ConfirmedBaselineAdmin(AuditedReadOnlyAdmin):
     list_display = ["series", "value", "note"]
     search_fields = ["series__indicator__code", "series__indicator__name"]
     list_select_related = ["series__indicator"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in ConfirmedBaseline._meta.fields]
-
-
-@admin.register(EvaluationChange)
-class EvaluationChangeAdmin(AuditedReadOnlyAdmin):
-    list_display = ["__str__"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in EvaluationChange._meta.fields]

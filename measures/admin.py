@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from indicators.admin import IndicatorInline
 from measures.models import Goal, Initiative, Measure, Plan, Vision
+from setagaya_plan.core.audit import AuditedAdminMixin
 
 
 class GoalInline(admin.TabularInline):
@@ -10,7 +11,7 @@ class GoalInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "start_fiscal_year", "end_fiscal_year", "mid_review_fiscal_year"]
     inlines = [GoalInline]
 
@@ -23,7 +24,7 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "plan"]
     list_filter = ["plan"]
     search_fields = ["title"]
@@ -38,7 +39,7 @@ class VisionInline(admin.StackedInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["label", "title"]
     list_display_links = ["label", "title"]
     list_filter = ["goal"]
@@ -58,7 +59,7 @@ class InitiativeInline(admin.TabularInline):
 
 
 @admin.register(Vision)
-class VisionAdmin(admin.ModelAdmin):
+class VisionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "subtitle", "statement"]
     list_filter = ["measure__goal", "measure"]
     search_fields = ["statement", "description", "current_state", "challenges", "direction"]
@@ -67,7 +68,7 @@ class VisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(admin.ModelAdmin):
+class InitiativeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "vision"]
     list_filter = ["vision__measure__goal", "vision__measure"]
     search_fields = ["title", "purpose"]

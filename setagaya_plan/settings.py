@@ -225,6 +225,10 @@ CACHES = {
 # The read-only public progress site (approved data only): off unless the ward turns it on.
 PUBLIC_SITE_ENABLED = env_bool("PUBLIC_SITE_ENABLED", False)
 
+# Separation of duties: nobody approves a report or a month of counts that they entered or submitted. A ward with
+# one-person sections may allow it; such approvals are then marked 自己承認 in the audit trail (docs/entry.md).
+ALLOW_SELF_APPROVAL = env_bool("ALLOW_SELF_APPROVAL", False)
+
 # Uploaded workbooks are checked against these limits before they are parsed.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)

@@ -12,40 +12,36 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from consultations.models import Category, ConsultationCount, CountChange, CountReport, District, WindowType
+from consultations.models import Category, ConsultationCount, CountReport, District, WindowType
 from consultations.workflow import Place, save_counts
 from indicators.entry.workflow import SeriesValue, save_report, set_deadline
 from indicators.evaluation import confirm_baseline, update_scheme
 from indicators.models import (
     Actual,
-    ChangeLog,
     ConfirmedBaseline,
-    EvaluationChange,
     GradeLevel,
     GradingScheme,
     Indicator,
     Report,
     Series,
 )
-from setagaya_plan.core.models import FiscalYearSetting, Membership, Section
+from setagaya_plan.core.models import AuditEntry, FiscalYearSetting, Membership, Section
 
 pytestmark = pytest.mark.django_db
 
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
 # Models that change only through an audited workflow (actuals, consultation counts) or a logged settings page
-# (grading schemes, confirmed baselines): the admin shows them and never writes them.
+# (grading schemes, confirmed baselines), and the audit trail itself: the admin shows them and never writes them.
 READ_ONLY = {
     Actual,
     Report,
-    ChangeLog,
     FiscalYearSetting,
     GradingScheme,
     GradeLevel,
     ConfirmedBaseline,
-    EvaluationChange,
     CountReport,
     ConsultationCount,
-    CountChange,
+    AuditEntry,
 }
 # django-axes' records of logins: written only by django-axes, never added by hand (deleting a failed attempt is
 # how the admin unlocks a login: tests/test_login_lockout.py).

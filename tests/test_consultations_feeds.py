@@ -11,11 +11,13 @@ import time_machine
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from bench.plan_data import second_person
 from consultations.feeds import proposal_for, proposals
 from consultations.models import Agency, Area, Category, District, IndicatorFeed, WindowType
-from consultations.workflow import Place, approve, save_counts, submit
+from consultations.workflow import COUNT_REVIEW, Place, save_counts
 from indicators.entry.proposals import Proposal
 from indicators.models import Indicator
+from setagaya_plan.core import review
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +40,9 @@ def enter(user, code, fiscal_year, month, cells, approved=True):
         place=place, fiscal_year=fiscal_year, month=month, user=user, values=values, expected_version=None
     )
     if approved:
-        report = approve(submit(report, user, report.version), user, report.version + 1)
+        report = review.approve(
+            COUNT_REVIEW, review.submit(COUNT_REVIEW, report, user, report.version), second_person(), report.version + 1
+        )
     return report
 
 
@@ -126,7 +130,12 @@ def test_an_agency_counted_for_the_ward_appears_as_its_own_line(planner_user):
             values={(agency, Category.objects.get(name="生活困窮")): count},
             expected_version=None,
         )
-        approve(submit(report, planner_user, report.version), planner_user, report.version + 1)
+        review.approve(
+            COUNT_REVIEW,
+            review.submit(COUNT_REVIEW, report, planner_user, report.version),
+            second_person(),
+            report.version + 1,
+        )
     proposal = proposal_for(indicator, 2024)
     assert proposal.value == Decimal(20)
     assert proposal.breakdown == [("砧地域", Decimal(8)), ("全区（地域に分けない機関）", Decimal(12))]

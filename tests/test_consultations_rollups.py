@@ -9,9 +9,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from bench.plan_data import second_person
 from consultations import tables
 from consultations.models import Agency, Area, Category, ConsultationCount, District, WindowType
-from consultations.workflow import Place, approve, save_counts, submit
+from consultations.workflow import COUNT_REVIEW, Place, save_counts
+from setagaya_plan.core import review
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +36,9 @@ def _enter(user, place: Place, fiscal_year: int, month: int, cells: dict, status
         place=place, fiscal_year=fiscal_year, month=month, user=user, values=values, expected_version=None
     )
     if status in ("submitted", "approved"):
-        report = submit(report, user, report.version)
+        report = review.submit(COUNT_REVIEW, report, user, report.version)
     if status == "approved":
-        report = approve(report, user, report.version)
+        report = review.approve(COUNT_REVIEW, report, second_person(), report.version)
     return report
 
 

@@ -12,8 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from indicators.entry.workflow import SeriesValue, return_report, save_report, set_year_lock, submit_report
+from indicators.entry.workflow import REPORT_REVIEW, SeriesValue, save_report, set_year_lock
 from indicators.models import Indicator
+from setagaya_plan.core import review
 from setagaya_plan.core.models import Membership, Section
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +47,8 @@ def emails(entry_user, approver_user, viewer_user, other_entry_user):
 
 def test_each_section_gets_its_outstanding_items(emails, entry_user, approver_user, section, other_section):
     save(entry_user, "G1-M01-V1-A3", "5")  # 下書き
-    sent_back = submit_report(save(entry_user, "G1-M01-V3-O1", "13.0"), entry_user, 1)
-    return_report(sent_back, approver_user, sent_back.version, "調査の出典を確認してください")
+    sent_back = review.submit(REPORT_REVIEW, save(entry_user, "G1-M01-V3-O1", "13.0"), entry_user, 1)
+    review.send_back(REPORT_REVIEW, sent_back, approver_user, sent_back.version, "調査の出典を確認してください")
     with time_machine.travel(AFTER_DEADLINE, tick=False):
         out = run("--year", "2024", "--site-url", "https://plan.example.lg.jp/")
     assert out.splitlines() == [
@@ -81,7 +82,7 @@ def test_output_is_the_same_every_run(emails, section, other_section):
 def test_submitted_items_remind_the_approver(emails, entry_user, section):
     for code in ["G1-M01-V1-A3", "G1-M01-V3-O1"]:
         report = save(entry_user, code, "5" if code.endswith("A3") else "13.0")
-        submit_report(report, entry_user, report.version)
+        review.submit(REPORT_REVIEW, report, entry_user, report.version)
     with time_machine.travel(datetime.datetime(2025, 6, 1, 9), tick=False):
         run("--year", "2024")
     body = mail.outbox[0].body

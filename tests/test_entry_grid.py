@@ -11,8 +11,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from indicators.entry.workflow import SeriesValue, save_report, submit_report
-from indicators.models import ChangeLog, Indicator, Report
+from indicators.entry.workflow import REPORT_REVIEW, SeriesValue, save_report
+from indicators.models import Indicator, Report
+from setagaya_plan.core import review
+from setagaya_plan.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +73,7 @@ def test_only_changed_rows_are_saved_each_with_its_own_version(client, entry_use
     assert response.status_code == 302
     assert actual(TRAINING) == 5 and actual(EVACUATION, "a") == 60 and actual(EVACUATION, "b") == 640
     assert not Report.objects.filter(indicator__code=ISOLATION).exists()
-    assert ChangeLog.objects.filter(action="create").count() == 2
+    assert AuditEntry.objects.filter(action="create").count() == 2
     page = client.get(response["Location"]).content.decode()
     assert "2件の指標の実績を保存しました。" in page
     assert 'value="5"' in page and 'value="640"' in page
@@ -144,7 +146,7 @@ def test_submitted_rows_are_read_only(client, entry_user, section):
         values={"": SeriesValue(Decimal(5))},
         expected_version=None,
     )
-    submit_report(report, entry_user, report.version)
+    review.submit(REPORT_REVIEW, report, entry_user, report.version)
     client.force_login(entry_user)
     page = client.get(grid_url(section)).content.decode()
     assert page.count('data-col="actual"') == 6

@@ -11,9 +11,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from indicators.entry.workflow import SeriesValue, approve_report, save_report, set_year_lock, submit_report
-from indicators.models import ChangeLog, Indicator, Report
-from setagaya_plan.core.models import FiscalYearSetting
+from indicators.entry.workflow import REPORT_REVIEW, SeriesValue, save_report, set_year_lock
+from indicators.models import Indicator, Report
+from setagaya_plan.core import review
+from setagaya_plan.core.models import AuditEntry, FiscalYearSetting
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +106,7 @@ REVIEW_EXPECTED = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_approving(client, users_by_role, section, role):
-    report = submit_report(draft(users_by_role["entry"]), users_by_role["entry"], 1)
+    report = review.submit(REPORT_REVIEW, draft(users_by_role["entry"]), users_by_role["entry"], 1)
     login(client, users_by_role, role)
     response = client.post(
         reverse("entry:review", args=[OWN, YEAR]), {"version": report.version, "decision": "approve", "reason": ""}
@@ -121,7 +122,7 @@ def test_approving(client, users_by_role, section, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_returning(client, users_by_role, section, role):
-    report = submit_report(draft(users_by_role["entry"]), users_by_role["entry"], 1)
+    report = review.submit(REPORT_REVIEW, draft(users_by_role["entry"]), users_by_role["entry"], 1)
     login(client, users_by_role, role)
     response = client.post(
         reverse("entry:review", args=[OWN, YEAR]),
@@ -149,7 +150,7 @@ REOPEN_EXPECTED = {
 @pytest.mark.parametrize("role", ROLES)
 def test_reopening(client, users_by_role, section, role):
     entry, approver = users_by_role["entry"], users_by_role["approver"]
-    report = approve_report(submit_report(draft(entry), entry, 1), approver, 2)
+    report = review.approve(REPORT_REVIEW, review.submit(REPORT_REVIEW, draft(entry), entry, 1), approver, 2)
     login(client, users_by_role, role)
     response = client.post(
         reverse("entry:reopen", args=[OWN, YEAR]), {"version": report.version, "reopen_reason": "集計方法の見直し"}
@@ -274,9 +275,9 @@ def test_unknown_year_or_code_is_404(client, entry_user, section):
 
 def test_locked_year_refuses_every_change_with_a_message(client, users_by_role, section):
     entry, approver, planner = users_by_role["entry"], users_by_role["approver"], users_by_role["planner"]
-    report = submit_report(draft(entry), entry, 1)
+    report = review.submit(REPORT_REVIEW, draft(entry), entry, 1)
     set_year_lock(YEAR, planner, True, "令和6年度の実績を確定")
-    logged = ChangeLog.objects.count()
+    logged = AuditEntry.objects.count()
 
     client.force_login(approver)
     page = client.get(reverse("entry:indicator", args=[OWN, YEAR])).content.decode()
@@ -302,7 +303,7 @@ def test_locked_year_refuses_every_change_with_a_message(client, users_by_role, 
 
     report.refresh_from_db()
     assert report.status == Report.Status.SUBMITTED and report.actuals.get().value == Decimal(5)
-    assert ChangeLog.objects.count() == logged
+    assert AuditEntry.objects.count() == logged
 
 
 def _series_pk() -> int:

@@ -18,8 +18,10 @@ from django.urls import reverse
 
 from indicators.entry import proposals
 from indicators.entry.proposals import Proposal
-from indicators.entry.workflow import SeriesValue, return_report, save_report, submit_report
-from indicators.models import ChangeLog, Indicator, Report
+from indicators.entry.workflow import REPORT_REVIEW, SeriesValue, save_report
+from indicators.models import Indicator, Report
+from setagaya_plan.core import review
+from setagaya_plan.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +106,8 @@ def test_returned_and_overdue_come_first(client, entry_user, approver_user, sect
         values={"": SeriesValue(Decimal("13.0"))},
         expected_version=None,
     )
-    report = submit_report(report, entry_user, report.version)
-    return_report(report, approver_user, report.version, "調査の出典を確認してください")
+    report = review.submit(REPORT_REVIEW, report, entry_user, report.version)
+    review.send_back(REPORT_REVIEW, report, approver_user, report.version, "調査の出典を確認してください")
     client.force_login(entry_user)
     with time_machine.travel(datetime.datetime(2025, 7, 1, 9), tick=False):
         page = client.get(reverse("entry:my_indicators") + "?year=2024").content.decode()
@@ -132,7 +134,7 @@ def test_approver_sees_submitted_items_as_their_work(client, entry_user, approve
         values={"": SeriesValue(Decimal(5))},
         expected_version=None,
     )
-    submit_report(report, entry_user, report.version)
+    review.submit(REPORT_REVIEW, report, entry_user, report.version)
     client.force_login(approver_user)
     with time_machine.travel(datetime.datetime(2025, 5, 1, 9), tick=False):
         page = client.get(reverse("entry:my_indicators") + "?year=2024").content.decode()
@@ -287,7 +289,7 @@ def test_bad_values_are_refused_beside_the_field_and_nothing_is_written(
     assert 'aria-invalid="true"' in page
     assert f'href="#id_{name}"' in page  # the error summary links to the field
     assert "<script>alert(1)</script>" not in page
-    assert report_of(code) is None and not ChangeLog.objects.exists()
+    assert report_of(code) is None and not AuditEntry.objects.exists()
 
 
 def test_typed_text_is_kept_after_an_error(client, entry_user, section):
@@ -387,7 +389,7 @@ def test_submit_saves_and_submits_in_one_step(client, entry_user, section):
     assert response.status_code == 302
     report = report_of(TRAINING)
     assert report.status == Report.Status.SUBMITTED and report.actuals.get().value == 3
-    assert list(ChangeLog.objects.filter(report=report).order_by("pk").values_list("action", flat=True)) == [
+    assert list(AuditEntry.objects.for_subject(report).order_by("pk").values_list("action", flat=True)) == [
         "create",
         "submit",
     ]
@@ -449,7 +451,7 @@ def test_two_saves_from_the_same_version_the_second_is_refused_and_shown(client,
     # Having seen the other value, the planner saves again on purpose.
     assert post(client, TRAINING, {"": "7"}, version=2, comment="研修記録で確認").status_code == 302
     assert report_of(TRAINING).actuals.get().value == 7
-    history = list(ChangeLog.objects.filter(report=report).order_by("pk").values_list("changes", flat=True))
+    history = list(AuditEntry.objects.for_subject(report).order_by("pk").values_list("changes", flat=True))
     assert [h.get("実績") for h in history] == [[None, "5"], ["5", "6"], ["6", "7"]]
 
 
@@ -473,7 +475,7 @@ def submitted(user, code=TRAINING, value="5"):
         values={"": SeriesValue(Decimal(value))},
         expected_version=None,
     )
-    return submit_report(report, user, report.version)
+    return review.submit(REPORT_REVIEW, report, user, report.version)
 
 
 def test_return_needs_a_reason(client, entry_user, approver_user, section):
@@ -559,7 +561,7 @@ def test_planner_reopens_with_a_reason(client, entry_user, approver_user, planne
         reverse("entry:reopen", args=[TRAINING, YEAR]), {"version": report.version, "reopen_reason": "集計の誤り"}
     )
     assert report_of(TRAINING).status == Report.Status.RETURNED
-    assert ChangeLog.objects.get(action="approve").comment == "確認しました"
+    assert AuditEntry.objects.get(action="approve").comment == "確認しました"
 
 
 def test_history_shows_each_step_with_user_time_and_old_new(client, entry_user, approver_user, section):

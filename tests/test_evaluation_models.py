@@ -24,7 +24,8 @@ from indicators.evaluation import (
     install_shipped_schemes,
     update_scheme,
 )
-from indicators.models import ConfirmedBaseline, EvaluationChange, GradeLevel, GradingScheme, Indicator, Series
+from indicators.models import ConfirmedBaseline, GradeLevel, GradingScheme, Indicator, Series
+from setagaya_plan.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +71,14 @@ def test_only_one_scheme_is_active():
 
 def test_without_stored_schemes_the_shipped_default_grades_and_can_be_installed(planner):
     GradeLevel.objects.all().delete()
-    EvaluationChange.objects.all().delete()
+    AuditEntry.objects.all().delete()
     GradingScheme.objects.all().delete()
     assert active_scheme().code == "default" and active_scheme().levels[0].label == "達成"
     created = install_shipped_schemes(planner)
     assert [s.code for s in created] == ["default", "five_level", "pace"]
     assert install_shipped_schemes(planner) == []  # idempotent
     assert GradingScheme.objects.get(is_active=True).code == "default"
-    assert EvaluationChange.objects.filter(action="install").count() == 3
+    assert AuditEntry.objects.filter(action="install").count() == 3
 
 
 @time_machine.travel(AFTER_DEADLINE, tick=False)
@@ -137,9 +138,14 @@ def test_confirmed_baseline_recomputes_grades_and_is_logged(planner):
     changes = confirm_baseline(part_b, Decimal(590), "令和5年度実績（確定値）", "年間の作成数に修正", planner)
     assert [c.summary for c in changes] == ["令和6年度（2024年度）：概ね達成・後退 → 概ね達成"]
 
-    logged = ConfirmedBaseline.objects.get(series=part_a)
-    assert (logged.previous_value, logged.previous_note) == (Decimal(340), "令和5年度見込み")
-    assert (logged.value, logged.reason, logged.user) == (Decimal(55), "年間の作成数に修正", planner)
+    confirmed = ConfirmedBaseline.objects.get(series=part_a)
+    assert (confirmed.value, confirmed.note) == (Decimal(55), "令和5年度実績（確定値）")
+    logged = AuditEntry.objects.for_subject(confirmed).get()
+    assert (logged.action, logged.user, logged.comment) == ("baseline", planner, "年間の作成数に修正")
+    assert logged.changes == {
+        "多摩川洪水浸水想定区域内の現況値": ["340", "55"],
+        "時点": ["令和5年度見込み", "令和5年度実績（確定値）"],
+    }
     evaluator, found = evaluator_for(EVACUATION)
     grade = evaluator.grade(found[EVACUATION], 2024)
     assert not grade.regressed
@@ -184,8 +190,11 @@ def test_switching_scheme_and_thresholds_regrades_and_is_logged(planner):
     }
     evaluator, found = evaluator_for(TRAINING)
     assert evaluator.grade(found[TRAINING], 2024).level.label == "目標をほぼ達成"
-    log = list(EvaluationChange.objects.order_by("at", "pk").values_list("action", "reason"))
-    assert log == [("activate", "中間見直しに合わせる"), ("thresholds", "区の評価基準に合わせる")]
+    log = AuditEntry.objects.filter(action__in=["activate", "thresholds"]).order_by("at", "pk")
+    assert list(log.values_list("action", "comment", "object_repr")) == [
+        ("activate", "中間見直しに合わせる", five.name),
+        ("thresholds", "区の評価基準に合わせる", five.name),
+    ]
 
 
 def test_thresholds_must_fall_from_the_best_level(planner):

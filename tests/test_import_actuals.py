@@ -10,19 +10,14 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from indicators.entry.workflow import (
-    SeriesValue,
-    approve_report,
-    reopen_report,
-    save_report,
-    set_year_lock,
-    submit_report,
-)
+from indicators.entry.workflow import REPORT_REVIEW, SeriesValue, save_report, set_year_lock
 from indicators.importing import actuals
 from indicators.importing.layouts import read_upload
 from indicators.importing.preview import apply_upload, preview_upload, run_import
-from indicators.models import Actual, ChangeLog, Indicator, Report
+from indicators.models import Actual, Indicator, Report
 from indicators.progress.report_xlsx import progress_workbook
+from setagaya_plan.core import review
+from setagaya_plan.core.models import AuditEntry
 from tests.import_files import build, snapshot, source_tables
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +64,8 @@ def test_new_actuals_are_written_through_the_workflow_and_audited(planner_user):
     assert (_actual("G1-M10-V1-O5", "a").value, _actual("G1-M10-V1-O5", "b").value) == (Decimal(61), Decimal(650))
     report = Report.objects.get(indicator__code="G1-M05-V1-A1", fiscal_year=2024)
     assert (report.status, report.comment) == (Report.Status.DRAFT, "相談会を増やした")
-    log = ChangeLog.objects.filter(report=report).get()
-    assert (log.action, log.source, log.user) == (ChangeLog.Action.IMPORT, "実績2024.xlsx", planner_user)
+    log = AuditEntry.objects.for_subject(report).get()
+    assert (log.action, log.source, log.user) == (AuditEntry.Action.IMPORT, "実績2024.xlsx", planner_user)
     assert log.changes["実績"] == [None, "295"]
     # Idempotent: the same file again is all unchanged and writes nothing.
     before = snapshot.everything()
@@ -110,8 +105,9 @@ def test_an_actual_entered_on_screen_is_a_conflict_that_needs_confirmation(plann
     apply_upload("sec.xlsx", data, user=planner_user, overwrite_confirmed=True)
     assert _actual("G1-M05-V1-A1").value == Decimal(295)
     assert _actual("G1-M05-V1-A2").value == Decimal(9)
-    log = ChangeLog.objects.filter(report__indicator__code="G1-M05-V1-A1").order_by("pk").last()
-    assert (log.action, log.source, log.changes["実績"]) == (ChangeLog.Action.IMPORT, "sec.xlsx", ["300", "295"])
+    report = Report.objects.get(indicator__code="G1-M05-V1-A1", fiscal_year=2024)
+    log = AuditEntry.objects.for_subject(report).order_by("pk").last()
+    assert (log.action, log.source, log.changes["実績"]) == (AuditEntry.Action.IMPORT, "sec.xlsx", ["300", "295"])
 
 
 def test_the_same_value_as_entered_on_screen_is_no_conflict(planner_user, entry_user):
@@ -122,8 +118,8 @@ def test_the_same_value_as_entered_on_screen_is_no_conflict(planner_user, entry_
 
 def test_overwriting_an_approved_actual_sends_the_report_back_to_draft(planner_user, entry_user):
     report = _enter_on_screen("G1-M05-V1-A1", {"": 295}, entry_user)
-    report = submit_report(report, entry_user, report.version)
-    report = approve_report(report, planner_user, report.version)
+    report = review.submit(REPORT_REVIEW, report, entry_user, report.version)
+    report = review.approve(REPORT_REVIEW, report, planner_user, report.version)
     preview = preview_upload("fix.xlsx", _sheet(["G1-M05-V1-A1", 2024, 296, None]), user=planner_user)
     assert preview.rows[0].status == "conflict"
     assert preview.rows[0].conflict == "承認済の実績（295）を上書きします（実績報告は下書きに戻ります）。"
@@ -197,8 +193,8 @@ def test_the_progress_workbook_hands_in_actuals_by_code(planner_user):
 def test_the_progress_workbook_of_this_app_round_trips(planner_user, entry_user):
     for code, values in (("G1-M05-V1-A1", {"": 295}), ("G1-M10-V1-O5", {"a": 61, "b": 650})):
         report = _enter_on_screen(code, values, entry_user)
-        report = submit_report(report, entry_user, report.version)
-        approve_report(report, planner_user, report.version)
+        report = review.submit(REPORT_REVIEW, report, entry_user, report.version)
+        review.approve(REPORT_REVIEW, report, planner_user, report.version)
     with time_machine.travel("2025-07-01 10:00 +0900", tick=False):
         data = progress_workbook(2024)
     preview = preview_upload("進捗状況報告.xlsx", data, user=planner_user)
@@ -207,7 +203,7 @@ def test_the_progress_workbook_of_this_app_round_trips(planner_user, entry_user)
     assert {row.status for row in preview.rows} == {"unchanged"}
     # A value changed on screen after the report was made: the report's value is a conflict to confirm.
     report = Report.objects.get(indicator__code="G1-M05-V1-A1", fiscal_year=2024)
-    report = reopen_report(report, planner_user, report.version, "数値の確認")
+    report = review.reopen(REPORT_REVIEW, report, planner_user, report.version, "数値の確認")
     _enter_on_screen("G1-M05-V1-A1", {"": 300}, entry_user)
     parsed = read_upload("進捗状況報告.xlsx", data)
     preview = run_import(parsed, user=planner_user, file_name="進捗状況報告.xlsx")

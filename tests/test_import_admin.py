@@ -7,14 +7,14 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators.entry.workflow import SeriesValue, save_report
 from indicators.importing import flat
-from indicators.models import Actual, ChangeLog, Indicator, Series
+from indicators.models import Actual, Indicator, Series
+from setagaya_plan.core.models import AuditEntry
 from tests.import_files import build, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -58,11 +58,9 @@ def test_admin_import_previews_then_writes_with_its_history(client, admin_planne
     response = client.post(reverse(PROCESS), _confirm_fields(response), follow=True)
     assert "取り込みました（新規 0件、変更 1件、変更なし 0件）。" in response.content.decode()
     assert Series.objects.get(indicator__code="G1-M05-V1-A2").targets.get(fiscal_year=2024).value == Decimal(9)
-    entry = LogEntry.objects.get()
-    assert (entry.user, entry.change_message) == (
-        admin_planner,
-        "ファイル取込「plan.xlsx」：令和6年度（2024年度）目標 8 → 9、令和7年度（2025年度）目標 8 → 10",
-    )
+    entry = AuditEntry.objects.get(action="import")
+    assert (entry.user, entry.source, entry.object_repr.split()[0]) == (admin_planner, "plan.xlsx", "G1-M05-V1-A2")
+    assert entry.changes == {"令和6年度（2024年度）目標": ["8", "9"], "令和7年度（2025年度）目標": ["8", "10"]}
 
 
 def test_admin_import_shows_the_japanese_reason_a_file_cannot_be_read(client, admin_planner):
@@ -124,5 +122,5 @@ def test_admin_actual_import_needs_the_overwrite_box_for_conflicts(client, admin
     assert snapshot.everything() == before
     client.post(reverse("admin:indicators_report_process_import"), _confirm_fields(response))
     assert Actual.objects.get().value == Decimal(295)
-    log = ChangeLog.objects.get(action="import")
+    log = AuditEntry.objects.get(action="import")
     assert (log.source, log.user) == ("実績.xlsx", admin_planner)

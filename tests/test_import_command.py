@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 
 from indicators.entry.workflow import SeriesValue, save_report
 from indicators.importing import flat
-from indicators.models import Actual, ChangeLog, Indicator, Series
+from indicators.models import Actual, Indicator, Series
+from setagaya_plan.core.models import AuditEntry
 from tests.import_files import build, snapshot, source_tables
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +114,7 @@ def test_conflicts_need_overwrite(tmp_path, planner_user, entry_user):
     out = _run(str(path), "--user", planner_user.username, "--overwrite")
     assert "⚠ 画面で入力済みの実績（300）を上書きします。" in out
     assert Actual.objects.get().value == Decimal(295)
-    log = ChangeLog.objects.filter(action="import").get()
+    log = AuditEntry.objects.filter(action="import").get()
     assert (log.user, log.source) == (planner_user, "実績.xlsx")
 
 

@@ -8,13 +8,13 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.contrib.admin.models import LogEntry
 
 from indicators.importing import flat, printed
 from indicators.importing.datasets import Col
 from indicators.importing.preview import apply_upload, preview_upload
 from indicators.models import Indicator, Series, Target
 from measures.models import Measure
+from setagaya_plan.core.models import AuditEntry
 from tests.import_files import build, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -233,12 +233,12 @@ def test_a_file_with_one_bad_row_writes_nothing_at_all(planner_user):
     assert snapshot.everything() == before
 
 
-def test_the_confirmed_import_writes_an_admin_history_entry(planner_user):
+def test_the_confirmed_import_writes_an_audit_entry(planner_user):
     data = _edited(lambda r: r.update({Col.UNIT: "か所"}) if r[Col.CODE] == "G1-M10-V1-A3" else None)
     apply_upload("units.xlsx", data, user=planner_user)
-    entry = LogEntry.objects.get()
+    entry = AuditEntry.objects.get(action="import")
     assert (entry.user, entry.object_repr) == (planner_user, str(Indicator.objects.get(code="G1-M10-V1-A3")))
-    assert entry.change_message == "ファイル取込「units.xlsx」：単位 回 → か所"
+    assert (entry.source, entry.changes) == ("units.xlsx", {"単位": ["回", "か所"]})
 
 
 def test_exports_escape_formula_cells_and_read_them_back(planner_user):

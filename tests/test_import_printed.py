@@ -6,12 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.admin.models import LogEntry
 
 from indicators.importing import printed
 from indicators.importing.preview import apply_upload, preview_upload
 from indicators.models import Indicator, Relisting, Series, Target
 from measures.models import Measure, Vision
+from setagaya_plan.core.models import AuditEntry
 from tests.import_files import build, snapshot, source_tables
 
 pytestmark = pytest.mark.django_db
@@ -121,10 +121,10 @@ def test_printed_export_after_a_change_carries_the_change(planner):
 def test_a_confirmed_import_is_audited_with_the_file_name_and_user(planner):
     Indicator.objects.filter(code="G1-M10-V1-A1").update(name="防災塾")
     apply_upload("実施計画.xlsx", source_tables.workbook(), user=planner)
-    entry = LogEntry.objects.get()
-    assert entry.user == planner
+    entry = AuditEntry.objects.get(action="import")
+    assert (entry.user, entry.source) == (planner, "実施計画.xlsx")
     assert entry.object_id == str(Indicator.objects.get(code="G1-M10-V1-A1").pk)
-    assert entry.change_message == "ファイル取込「実施計画.xlsx」：名称 防災塾 → 防災塾の実施回数"
+    assert entry.changes == {"名称": ["防災塾", "防災塾の実施回数"]}
 
 
 def _goal2_sheet(rows: list[list], merges: list[str] = ()) -> bytes:

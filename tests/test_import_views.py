@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from indicators.entry.workflow import SeriesValue, save_report
 from indicators.importing import flat, pending
-from indicators.models import Actual, ChangeLog, Indicator, Series
-from setagaya_plan.core.models import Membership, Section
+from indicators.models import Actual, Indicator, Series
+from setagaya_plan.core.models import AuditEntry, Membership, Section
 from tests.import_files import broken, build, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +177,7 @@ def test_a_conflict_needs_the_box_ticked(planner_client, entry_user):
     assert Actual.objects.get().value == Decimal(300)
     planner_client.post(reverse("imports:confirm", args=[token]), {"fingerprint": fingerprint, "overwrite": "on"})
     assert Actual.objects.get().value == Decimal(295)
-    assert ChangeLog.objects.filter(action="import", source="実績.xlsx").count() == 1
+    assert AuditEntry.objects.filter(action="import", source="実績.xlsx").count() == 1
 
 
 def test_data_changed_after_the_preview_is_not_overwritten_blindly(planner_client, entry_user):

@@ -17,13 +17,13 @@ from django.urls import reverse
 from bench.plan_data import approve
 from indicators.models import (
     ConfirmedBaseline,
-    EvaluationChange,
     GradingScheme,
     ImplementationPlanItem,
     Indicator,
     Report,
 )
 from measures.models import Goal, Measure, Vision
+from setagaya_plan.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -362,13 +362,18 @@ def test_annual_report_outside_the_plan_is_404(client, viewer_user, year):
 PLANNER_ONLY = [("progress:settings", []), ("progress:baseline", [TRAINING])]
 
 
+def settings_log():
+    """The audit entries of the evaluation settings (schemes, thresholds, confirmed baselines)."""
+    return AuditEntry.objects.filter(action__in=["activate", "thresholds", "install", "baseline"])
+
+
 @pytest.mark.parametrize("name, args", PLANNER_ONLY)
 @pytest.mark.parametrize("role", ["entry", "approver", "viewer", "other_entry"])
 def test_settings_and_baselines_are_for_planners(client, users_by_role, role, name, args):
     login(client, users_by_role, role)
     assert client.get(reverse(name, args=args)).status_code == 403
     assert client.post(reverse(name, args=args), {"action": "activate"}).status_code == 403
-    assert not EvaluationChange.objects.exists() and not ConfirmedBaseline.objects.exists()
+    assert not settings_log().exists() and not ConfirmedBaseline.objects.exists()
 
 
 @pytest.mark.parametrize("name, args", PLANNER_ONLY)
@@ -382,7 +387,7 @@ def test_planner_switches_the_scheme(client, planner_user, shortfall):
     response = client.post(reverse("progress:settings"), {"action": "activate", "scheme": pace.pk, "reason": "試行"})
     assert response.status_code == 302
     assert GradingScheme.objects.get(is_active=True) == pace
-    change = EvaluationChange.objects.get()
+    change = settings_log().get()
     assert (
         change.changes == {"使用中の評価方式": ["標準（達成・概ね達成・未達成）", pace.name]}
         and change.user == planner_user
@@ -411,7 +416,7 @@ def test_planner_changes_thresholds_and_tolerance(client, planner_user):
     assert [level.min_rate for level in default.levels.all()] == [Decimal(100), Decimal(90), None]
     default.refresh_from_db()
     assert default.survey_tolerance == Decimal("2.5")
-    assert EvaluationChange.objects.get().reason == "区の基準に合わせる"
+    assert settings_log().get().comment == "区の基準に合わせる"
 
 
 @pytest.mark.parametrize(
@@ -446,7 +451,7 @@ def test_bad_thresholds_are_refused_beside_the_field(client, planner_user, met, 
     assert response.status_code == 400 and message in page
     assert 'aria-invalid="true"' in page and "-error" in page
     assert [level.min_rate for level in default.levels.all()] == [Decimal(100), Decimal(80), None]
-    assert not EvaluationChange.objects.exists()
+    assert not settings_log().exists()
 
 
 @pytest.mark.parametrize(
@@ -462,7 +467,7 @@ def test_bad_scheme_choice_is_refused(client, planner_user, data):
     response = client.post(reverse("progress:settings"), data)
     assert response.status_code == 400
     assert GradingScheme.objects.get(is_active=True).code == "default"
-    assert not EvaluationChange.objects.exists()
+    assert not settings_log().exists()
 
 
 @pytest.mark.parametrize("data", [{"action": "drop"}, {}, {"action": "thresholds", "scheme": "999"}])
@@ -470,11 +475,11 @@ def test_unknown_settings_action_says_so(client, planner_user, data):
     client.force_login(planner_user)
     response = client.post(reverse("progress:settings"), data, follow=True)
     assert "画面を開き直してください" in response.content.decode()
-    assert not EvaluationChange.objects.exists()
+    assert not settings_log().exists()
 
 
 def test_settings_reinstall_the_shipped_schemes_when_none_are_stored(client, planner_user):
-    EvaluationChange.objects.all().delete()
+    AuditEntry.objects.all().delete()
     GradingScheme.objects.all().delete()
     client.force_login(planner_user)
     assert "標準の評価方式を登録する" in client.get(reverse("progress:settings")).content.decode()
@@ -497,7 +502,9 @@ def test_planner_records_a_confirmed_baseline(client, planner_user, shortfall):
     assert "評価の変わった年度はありません。" in page  # 3 of 5 stays 未達成; 進捗率 (3−2)/(5−2)
     assert "33.3%" in page
     confirmed = ConfirmedBaseline.objects.get()
-    assert (confirmed.value, confirmed.previous_value, confirmed.user) == (Decimal(2), Decimal(1), planner_user)
+    logged = settings_log().get()
+    assert (confirmed.value, logged.changes["現況値"], logged.user) == (Decimal(2), ["1", "2"], planner_user)
+    assert logged.comment == "決算で確定" and "決算で確定" in page  # on the indicator's history
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""indicators.entry.workflow: the only path that changes actuals — states, locks, versions and the audit log."""
+"""indicators.entry.workflow on the review workflow of setagaya_plan.core.review: the only path that changes
+actuals — states, locks, versions and the audit trail."""
 
 from __future__ import annotations
 
@@ -9,20 +10,17 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from indicators.entry.workflow import (
+    REPORT_REVIEW,
     SeriesValue,
-    VersionConflict,
-    WorkflowError,
-    approve_report,
     missing_for_submission,
-    reopen_report,
-    return_report,
     save_report,
     set_deadline,
     set_year_lock,
-    submit_report,
 )
-from indicators.models import ChangeLog, Indicator, Report
-from setagaya_plan.core.models import FiscalYearSetting
+from indicators.models import Indicator, Report
+from setagaya_plan.core import review
+from setagaya_plan.core.models import AuditEntry, FiscalYearSetting
+from setagaya_plan.core.review import ReviewError, VersionConflict
 
 pytestmark = pytest.mark.django_db
 
@@ -57,15 +55,15 @@ def test_full_cycle_is_audited_step_by_step(staff, approver):
     report = save(training(), staff, "5")
     assert report.status == Report.Status.DRAFT and report.version == 1
     report = save(training(), staff, "6", version=1)
-    report = submit_report(report, staff, report.version)
-    report = return_report(report, approver, report.version, "研修の回数の根拠を添えてください")
+    report = review.submit(REPORT_REVIEW, report, staff, report.version)
+    report = review.send_back(REPORT_REVIEW, report, approver, report.version, "研修の回数の根拠を添えてください")
     assert report.status == Report.Status.RETURNED
     report = save(training(), staff, "6", version=report.version, comment="回数は研修記録のとおりです")
-    report = submit_report(report, staff, report.version)
-    report = approve_report(report, approver, report.version)
+    report = review.submit(REPORT_REVIEW, report, staff, report.version)
+    report = review.approve(REPORT_REVIEW, report, approver, report.version)
     assert report.status == Report.Status.APPROVED and report.approved_at
 
-    log = list(ChangeLog.objects.filter(report=report).order_by("at", "pk"))
+    log = list(AuditEntry.objects.for_subject(report).order_by("at", "pk"))
     assert [entry.action for entry in log] == ["create", "edit", "submit", "return", "edit", "submit", "approve"]
     assert [entry.user.username for entry in log] == [
         "staff",
@@ -88,10 +86,10 @@ def test_two_saves_from_the_same_version_the_second_is_refused(staff, approver):
     with pytest.raises(VersionConflict) as conflict:
         save(training(), approver, "7", version=report.version)
     assert "staffさんが" in str(conflict.value) and "先に保存しました" in str(conflict.value)
-    assert conflict.value.report.actuals.get().value == Decimal("6")  # the other person's value, to show
+    assert conflict.value.record.actuals.get().value == Decimal("6")  # the other person's value, to show
     first.refresh_from_db()
     assert first.actuals.get().value == Decimal("6") and first.version == 2
-    assert ChangeLog.objects.filter(report=first).count() == 2
+    assert AuditEntry.objects.for_subject(first).count() == 2
 
 
 def test_two_new_reports_at_once_the_second_is_refused(staff, approver):
@@ -113,8 +111,8 @@ def test_two_new_reports_at_once_the_second_is_refused(staff, approver):
 def test_shortfall_needs_why_and_what_next_before_submitting(staff):
     report = save(training(), staff, "3")
     assert missing_for_submission(report) == ["要因分析（目標に届かなかった理由）", "今後の方向性"]
-    with pytest.raises(WorkflowError, match="提出する前に入力してください：要因分析"):
-        submit_report(report, staff, report.version)
+    with pytest.raises(ReviewError, match="提出する前に入力してください：要因分析"):
+        review.submit(REPORT_REVIEW, report, staff, report.version)
     report = save(
         training(),
         staff,
@@ -123,7 +121,7 @@ def test_shortfall_needs_why_and_what_next_before_submitting(staff):
         factor_analysis="講師の確保が遅れた",
         next_steps="年度当初に講師を確保する",
     )
-    assert submit_report(report, staff, report.version).status == Report.Status.SUBMITTED
+    assert review.submit(REPORT_REVIEW, report, staff, report.version).status == Report.Status.SUBMITTED
 
 
 def test_downward_indicator_falls_short_when_above_target(staff):
@@ -173,41 +171,46 @@ def test_deferred_year_expects_no_actual(staff):
 
 def test_staff_cannot_edit_submitted_or_approved(staff, approver):
     report = save(training(), staff, "5")
-    report = submit_report(report, staff, report.version)
-    with pytest.raises(WorkflowError, match="提出済の実績は変更できません"):
+    report = review.submit(REPORT_REVIEW, report, staff, report.version)
+    with pytest.raises(ReviewError, match="提出済の実績は変更できません"):
         save(training(), staff, "6", version=report.version)
-    report = approve_report(report, approver, report.version)
-    with pytest.raises(WorkflowError, match="承認済の実績は変更できません"):
+    report = review.approve(REPORT_REVIEW, report, approver, report.version)
+    with pytest.raises(ReviewError, match="承認済の実績は変更できません"):
         save(training(), staff, "6", version=report.version)
     assert report.actuals.get().value == Decimal(5)
 
 
 def test_return_needs_a_reason_and_only_from_submitted(staff, approver):
     report = save(training(), staff, "5")
-    with pytest.raises(WorkflowError, match="提出済の実績だけが差し戻せます"):
-        return_report(report, approver, report.version, "理由")
-    report = submit_report(report, staff, report.version)
-    with pytest.raises(WorkflowError, match="差戻しの理由を入力してください"):
-        return_report(report, approver, report.version, "  ")
+    with pytest.raises(ReviewError, match="提出済の実績だけが差し戻せます"):
+        review.send_back(REPORT_REVIEW, report, approver, report.version, "理由")
+    report = review.submit(REPORT_REVIEW, report, staff, report.version)
+    with pytest.raises(ReviewError, match="差戻しの理由を入力してください"):
+        review.send_back(REPORT_REVIEW, report, approver, report.version, "  ")
     assert Report.objects.get(pk=report.pk).status == Report.Status.SUBMITTED
 
 
 def test_planner_reopens_an_approved_report(staff, approver):
-    report = approve_report(submit_report(save(training(), staff, "5"), staff, 1), approver, 2)
-    report = reopen_report(report, approver, report.version, "実績の集計方法を見直したため")
+    report = review.approve(
+        REPORT_REVIEW, review.submit(REPORT_REVIEW, save(training(), staff, "5"), staff, 1), approver, 2
+    )
+    report = review.reopen(REPORT_REVIEW, report, approver, report.version, "実績の集計方法を見直したため")
     assert report.status == Report.Status.RETURNED and report.approved_at is None
-    assert ChangeLog.objects.filter(report=report, action="reopen").get().comment == "実績の集計方法を見直したため"
+    assert (
+        AuditEntry.objects.for_subject(report).filter(action="reopen").get().comment == "実績の集計方法を見直したため"
+    )
 
 
 def test_locked_year_refuses_every_change(staff, approver):
     report = save(training(), staff, "5")
     set_year_lock(2024, approver, True, "令和6年度の実績を確定")
-    with pytest.raises(WorkflowError, match="令和6年度（2024年度）は締め切られているため変更できません"):
+    with pytest.raises(ReviewError, match="令和6年度（2024年度）は締め切られているため変更できません"):
         save(training(), staff, "6", version=report.version)
-    with pytest.raises(WorkflowError, match="締め切られている"):
-        submit_report(report, staff, report.version)
+    with pytest.raises(ReviewError, match="締め切られている"):
+        review.submit(REPORT_REVIEW, report, staff, report.version)
     assert report.actuals.get().value == Decimal(5)
-    assert ChangeLog.objects.filter(action="lock", fiscal_year=2024, report=None).get().user == approver
+    lock = AuditEntry.objects.filter(action="lock", fiscal_year=2024).get()
+    assert (lock.user, lock.object_repr, lock.changes) == (approver, "令和6年度（2024年度）", {"締切": [False, True]})
     set_year_lock(2024, approver, False)
     assert save(training(), staff, "6", version=report.version).actuals.get().value == Decimal(6)
 
@@ -216,19 +219,19 @@ def test_deadline_defaults_to_30_june_and_changes_are_logged(approver):
     assert FiscalYearSetting.for_year(2024).deadline == datetime.date(2025, 6, 30)
     set_deadline(2024, approver, datetime.date(2025, 7, 31))
     assert FiscalYearSetting.for_year(2024).deadline == datetime.date(2025, 7, 31)
-    entry = ChangeLog.objects.get(action="deadline")
+    entry = AuditEntry.objects.get(action="deadline")
     assert entry.changes == {"提出期限": ["2025-06-30", "2025-07-31"]}
 
 
 def test_saving_nothing_new_writes_no_log(staff):
     report = save(training(), staff, "5")
     save(training(), staff, "5", version=report.version)
-    assert ChangeLog.objects.filter(report=report).count() == 1
+    assert AuditEntry.objects.for_subject(report).count() == 1
     assert Report.objects.get(pk=report.pk).version == 1
 
 
 def test_unknown_part_is_refused(staff):
-    with pytest.raises(WorkflowError, match="この指標にない内訳です：z"):
+    with pytest.raises(ReviewError, match="この指標にない内訳です：z"):
         save_report(
             indicator=training(),
             fiscal_year=2024,

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 
 from indicators.entry.forms import ActualLine, GridRowForm, actual_lines, replace_data
 from indicators.entry.proposals import proposals_for
-from indicators.entry.workflow import VersionConflict, WorkflowError, save_report
+from indicators.entry.workflow import save_report
 from indicators.models import Indicator, Report, YearStatus
+from setagaya_plan.core import audit
 from setagaya_plan.core.models import Section
+from setagaya_plan.core.review import ReviewError, VersionConflict
 
 
 @dataclass
@@ -132,10 +134,11 @@ def save_grid(request, section: Section, year: int) -> tuple[set[int], dict[int,
                 values=form.series_values(),
                 fields=form.report_fields(),
                 expected_version=form.cleaned_data["version"],
+                source=audit.GRID,
             )
         except VersionConflict as exc:
-            other = Report.objects.select_related("updated_by").prefetch_related("actuals").get(pk=exc.report.pk)
-            row.outcome, row.message = "conflict", str(exc)
+            other = Report.objects.select_related("updated_by").prefetch_related("actuals").get(pk=exc.record.pk)
+            row.outcome, row.message = "conflict", exc.message
             row.conflict_lines = actual_lines(row.indicator, year, other, None)
             # The typed values stay; saving again from here overwrites the other person's on purpose.
             replace_data(
@@ -145,8 +148,8 @@ def save_grid(request, section: Section, year: int) -> tuple[set[int], dict[int,
                 **{f"orig_{line.field_name}": line.initial for line in row.conflict_lines},
             )
             failed[row.indicator.pk] = row
-        except WorkflowError as exc:
-            row.outcome, row.message = "error", str(exc)
+        except ReviewError as exc:
+            row.outcome, row.message = "error", exc.message
             failed[row.indicator.pk] = row
         else:
             saved.add(row.indicator.pk)

@@ -1,8 +1,8 @@
 """Entry screens: 所管課 staff enter each fiscal year's actuals, 承認者 review them, 計画担当 run the year.
 
 Every view asks indicators.access (and setagaya_plan.core.access) on every GET and POST (404 for another
-section's indicator, 403 for a role that may not act) and changes actuals only through indicators.entry.workflow,
-which checks versions and writes the audit log.
+section's indicator, 403 for a role that may not act) and changes actuals only through indicators.entry.workflow
+and the review workflow of setagaya_plan.core.review, which check versions and write the audit trail.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -36,22 +35,15 @@ from indicators.entry.forms import (
 )
 from indicators.entry.grid import grid_rows, save_grid
 from indicators.entry.proposals import proposal_for
-from indicators.entry.workflow import (
-    VersionConflict,
-    WorkflowError,
-    approve_report,
-    reopen_report,
-    return_report,
-    save_report,
-    set_deadline,
-    set_year_lock,
-    submit_report,
-)
-from indicators.models import OUTSTANDING_STATUSES, ChangeLog, Indicator, Report, YearStatus
+from indicators.entry.workflow import REPORT_REVIEW, save_report, set_deadline, set_year_lock
+from indicators.models import OUTSTANDING_STATUSES, Indicator, Report, YearStatus
 from measures.models import Measure, Plan
+from setagaya_plan.core import audit
+from setagaya_plan.core import review as review_workflow
 from setagaya_plan.core.access import Role, is_planner, planner_required, roles_in, sections_of
 from setagaya_plan.core.fiscal_years import fiscal_year_label
-from setagaya_plan.core.models import FiscalYearSetting, Section
+from setagaya_plan.core.models import AuditEntry, FiscalYearSetting, Section
+from setagaya_plan.core.review import ReviewError, VersionConflict
 
 UNASSIGNED = "none"
 
@@ -259,14 +251,14 @@ def indicator_entry(request, code: str, year: int):
                     expected_version=form.cleaned_data["version"],
                 )
                 if action == "submit":
-                    saved = submit_report(saved, user, saved.version)
+                    saved = review_workflow.submit(REPORT_REVIEW, saved, user, saved.version)
         except VersionConflict as exc:
-            conflict = exc.report
+            conflict = exc.record
             # Keep what the person typed; the next save starts from the other person's version on purpose.
             replace_data(form, version=str(conflict.version))
-            form.add_error(None, str(exc))
-        except WorkflowError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, exc.message)
+        except ReviewError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             label = f"{indicator.name}（{fiscal_year_label(year)}）"
             if action == "submit":
@@ -287,20 +279,17 @@ def _render_entry(request, indicator, year, *, form=None, review_form=None, reop
     if form is None and editable:
         form = EntryForm(indicator=indicator, fiscal_year=year, report=report, previous=previous, proposal=proposal)
     lines = form.lines if form is not None else actual_lines(indicator, year, report, previous)
-    is_submitted = report is not None and report.status == Report.Status.SUBMITTED
-    if review_form is None and is_submitted and can_approve(user, indicator) and not setting.locked:
+    offered = review_workflow.options(REPORT_REVIEW, report, user)
+    if review_form is None and offered.review:
         review_form = ReviewForm(initial={"version": report.version})
-    is_approved = report is not None and report.status == Report.Status.APPROVED
-    if reopen_form is None and is_approved and is_planner(user) and not setting.locked:
+    if reopen_form is None and offered.reopen:
         reopen_form = ReopenForm(initial={"version": report.version})
     # Labels name the year, like every input on these pages.
     if review_form is not None:
         review_form.fields["reason"].label = f"{fiscal_year_label(year)} 差戻し理由・承認コメント"
     if reopen_form is not None:
         reopen_form.fields["reopen_reason"].label = f"{fiscal_year_label(year)} 再開の理由"
-    history = (
-        list(ChangeLog.objects.filter(report=report).select_related("user").order_by("-at", "-pk")) if report else []
-    )
+    history = list(AuditEntry.objects.for_subject(report).newest_first()) if report else []
     status = indicator.year_status(year, report)
     conflict_lines = actual_lines(indicator, year, conflict, None) if conflict is not None else []
     years = _plan_years()
@@ -317,6 +306,7 @@ def _render_entry(request, indicator, year, *, form=None, review_form=None, reop
             "lines": lines,
             "form": form,
             "review_form": review_form,
+            "review_options": offered,
             "reopen_form": reopen_form,
             "history": history,
             "setting": setting,
@@ -351,14 +341,14 @@ def review(request, code: str, year: int):
             reason = form.cleaned_data["reason"]
             try:
                 if decision == "approve":
-                    approve_report(report, user, form.cleaned_data["version"], comment=reason)
+                    review_workflow.approve(REPORT_REVIEW, report, user, form.cleaned_data["version"], comment=reason)
                 else:
-                    return_report(report, user, form.cleaned_data["version"], reason)
+                    review_workflow.send_back(REPORT_REVIEW, report, user, form.cleaned_data["version"], reason)
             except VersionConflict as exc:
-                replace_data(form, version=str(exc.report.version))
-                form.add_error(None, str(exc))
-            except WorkflowError as exc:
-                form.add_error(None, str(exc))
+                replace_data(form, version=str(exc.record.version))
+                form.add_error(None, exc.message)
+            except ReviewError as exc:
+                form.add_error(exc.field, exc.message)
             else:
                 done = "承認しました" if decision == "approve" else "差し戻しました"
                 messages.success(request, f"{indicator.name}（{fiscal_year_label(year)}）の実績を{done}。")
@@ -382,12 +372,14 @@ def reopen(request, code: str, year: int):
             form.add_error(None, "この年度の実績はまだ入力されていません。")
         else:
             try:
-                reopen_report(report, user, form.cleaned_data["version"], form.cleaned_data["reopen_reason"])
+                review_workflow.reopen(
+                    REPORT_REVIEW, report, user, form.cleaned_data["version"], form.cleaned_data["reopen_reason"]
+                )
             except VersionConflict as exc:
-                replace_data(form, version=str(exc.report.version))
-                form.add_error(None, str(exc))
-            except WorkflowError as exc:
-                form.add_error(None, str(exc))
+                replace_data(form, version=str(exc.record.version))
+                form.add_error(None, exc.message)
+            except ReviewError as exc:
+                form.add_error("reopen_reason" if exc.field == "reason" else None, exc.message)
             else:
                 messages.success(
                     request, f"{indicator.name}（{fiscal_year_label(year)}）の承認を取り消し、所管課に戻しました。"
@@ -654,17 +646,9 @@ def assign(request):
         chosen = list(form.cleaned_data["indicators"].select_related("section"))
         moving = [indicator for indicator in chosen if indicator.section_id != section.pk]
         with transaction.atomic():
-            for old_section, group in itertools.groupby(
-                sorted(moving, key=lambda i: i.section_id or 0), key=lambda i: i.section
-            ):
-                old_name = old_section.name if old_section else "未設定"
-                # Plan data, not actuals: recorded in the admin's history of each indicator.
-                LogEntry.objects.log_actions(
-                    request.user.pk,
-                    list(group),
-                    CHANGE,
-                    f"所管課を「{old_name}」から「{section.name}」に変更しました（一括割当）。",
-                )
+            for indicator in moving:
+                changes = audit.diff({"所管課": indicator.section}, {"所管課": section})
+                audit.log(indicator, audit.Action.ASSIGN_SECTION, request.user, changes=changes)
             Indicator.objects.filter(pk__in=[i.pk for i in moving]).update(section=section)
         unchanged = len(chosen) - len(moving)
         note = f"（{unchanged}件はすでにこの所管課でした）" if unchanged else ""

@@ -1,5 +1,5 @@
-"""Changes planners make to the evaluation (settings page, confirmed baselines), each logged with who, when and
-why; the grades that change are returned so the planner sees them."""
+"""Changes planners make to the evaluation (settings page, confirmed baselines), each recorded in the audit trail
+with who, when, old → new and why; the grades that change are returned so the planner sees them."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.db import transaction
 
 from indicators.evaluation.evaluator import Evaluator
 from indicators.evaluation.grading import IndicatorGrade
-from indicators.models import ConfirmedBaseline, EvaluationChange, GradingScheme, Indicator
+from indicators.models import ConfirmedBaseline, GradingScheme, Indicator
+from setagaya_plan.core import audit
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.lib.numerals import plain_decimal
 
@@ -48,23 +49,20 @@ def confirm_baseline(series, value: Decimal, note: str, reason: str, user) -> li
     """Record the confirmed 現況値 of a series (the printed one was mostly a 令和5年度 estimate).
 
     Grades are computed, never stored, so every grade that depends on the baseline (進捗率, 後退, the pace scheme)
-    follows at once; the changes are returned so the planner sees them. The row itself is the log: old → new,
-    who, when and the reason.
+    follows at once; the changes are returned so the planner sees them. The audit entry keeps old → new, who,
+    when and the reason.
     """
 
     if not reason.strip():
         raise EvaluationError("確定値に変更する理由を入力してください。")
     before = _grades_by_year(series.indicator_id)
     latest = ConfirmedBaseline.objects.filter(series=series).order_by("-at", "-pk").first()
-    ConfirmedBaseline.objects.create(
-        series=series,
-        value=value,
-        note=note.strip(),
-        previous_value=latest.value if latest else series.baseline_value,
-        previous_note=latest.note if latest else series.baseline_note,
-        reason=reason.strip(),
-        user=user,
-    )
+    confirmed = ConfirmedBaseline.objects.create(series=series, value=value, note=note.strip())
+    old_value, old_note = (latest.value, latest.note) if latest else (series.baseline_value, series.baseline_note)
+    label = f"{series.label}の現況値" if series.label else "現況値"
+    changes = {label: [audit.plain(old_value), audit.plain(confirmed.value)]}
+    changes.update(audit.diff({"時点": old_note}, {"時点": confirmed.note}))
+    audit.log(confirmed, audit.Action.CONFIRM_BASELINE, user, changes=changes, comment=reason.strip())
     after = _grades_by_year(series.indicator_id)
     return [
         GradeChange(year, before[year], after[year])
@@ -82,12 +80,12 @@ def activate_scheme(scheme, user, reason: str = ""):
         return scheme
     GradingScheme.objects.filter(is_active=True).update(is_active=False)
     GradingScheme.objects.filter(pk=scheme.pk).update(is_active=True)
-    EvaluationChange.objects.create(
-        scheme=scheme,
-        action=EvaluationChange.Action.ACTIVATE,
+    audit.log(
+        scheme,
+        audit.Action.ACTIVATE_SCHEME,
+        user,
         changes={"使用中の評価方式": [previous.name if previous else None, scheme.name]},
-        reason=reason.strip(),
-        user=user,
+        comment=reason.strip(),
     )
     scheme.refresh_from_db()
     return scheme
@@ -124,13 +122,7 @@ def update_scheme(scheme, thresholds: Mapping[str, Decimal], tolerance: Decimal,
         scheme.survey_tolerance = tolerance
         scheme.save(update_fields=["survey_tolerance"])
     if changes:
-        EvaluationChange.objects.create(
-            scheme=scheme,
-            action=EvaluationChange.Action.THRESHOLDS,
-            changes=changes,
-            reason=reason.strip(),
-            user=user,
-        )
+        audit.log(scheme, audit.Action.THRESHOLDS, user, changes=changes, comment=reason.strip())
     return changes
 
 

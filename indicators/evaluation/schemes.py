@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from indicators.evaluation.data import Level, Scheme
-from indicators.models import EvaluationChange, GradeLevel, GradingScheme
+from indicators.models import GradeLevel, GradingScheme
+from setagaya_plan.core import audit
 
 # The schemes the product ships with; migration 0005_ship_grading_schemes installs a frozen copy of them.
 
@@ -108,7 +109,8 @@ def install_shipped_schemes(user=None) -> list:
         )
         for index, row in enumerate(data["levels"]):
             GradeLevel.objects.create(scheme=scheme, position=index, **dict(zip(LEVEL_FIELDS, row, strict=True)))
-        EvaluationChange.objects.create(scheme=scheme, action=EvaluationChange.Action.INSTALL, user=user)
+        changes = {"評価の段階": [None, "、".join(row[1] for row in data["levels"])]}
+        audit.log(scheme, audit.Action.INSTALL_SCHEMES, user, changes=changes)
         created.append(scheme)
     if not GradingScheme.objects.filter(is_active=True).exists():
         GradingScheme.objects.filter(code="default").update(is_active=True)

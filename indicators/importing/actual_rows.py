@@ -1,6 +1,6 @@
 """One actual from a file, compared with what is stored and written through indicators.entry.workflow.save_report.
 
-Every actual goes through the audited workflow (ChangeLog action 「ファイル取込」 with the file name and the
+Every actual goes through the audited workflow (an audit entry 「ファイル取込」 with the file name and the
 planner), so an import has no side door. An actual already entered in the screens (or a report already submitted
 or approved) that the file would overwrite is a conflict: the preview shows it, and the real import refuses it
 unless the planner confirmed overwriting. An empty cell never deletes an actual or a comment.
@@ -13,14 +13,15 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from indicators.entry.workflow import SeriesValue, WorkflowError, save_report
+from indicators.entry.workflow import SeriesValue, save_report
 from indicators.importing import widgets as w
 from indicators.importing.datasets import ABSENT, PLAN_YEARS, ACol, RowSource
 from indicators.importing.errors import Where
 from indicators.importing.plan_rows import CHANGED, NEW, NON_FIELD, UNCHANGED, Change, Cleaner, RowInvalid, RowOutcome
-from indicators.models import ChangeLog, Indicator, Report
+from indicators.models import Indicator, Report
 from setagaya_plan.core.fiscal_years import fiscal_year_label
-from setagaya_plan.core.models import FiscalYearSetting
+from setagaya_plan.core.models import AuditEntry, FiscalYearSetting
+from setagaya_plan.core.review import ReviewError
 from setagaya_plan.lib.numerals import format_decimal
 from setagaya_plan.lib.value_input import ValueRules, parse_value
 
@@ -156,7 +157,7 @@ class ActualRowImporter:
                     source=self.source_name,
                     allow_reviewed=True,
                 )
-        except WorkflowError as error:
+        except ReviewError as error:
             raise RowInvalid({NON_FIELD: [f"{source.where}：{error}"]}) from None
         status = NEW if actual is None and new is not None else CHANGED
         return RowOutcome(status=status, label=label, changes=changes, conflict=conflict, instance=saved)
@@ -184,7 +185,8 @@ class ActualRowImporter:
     def _conflict(self, report: Report, old: SeriesValue) -> str:
         if report.status in (Report.Status.SUBMITTED, Report.Status.APPROVED):
             return f"{report.get_status_display()}の実績（{_shown(old)}）を上書きします（実績報告は下書きに戻ります）。"
-        entered_on_screen = report.changes.filter(action__in=[ChangeLog.Action.CREATE, ChangeLog.Action.EDIT]).exists()
+        typed = [AuditEntry.Action.CREATE, AuditEntry.Action.EDIT]
+        entered_on_screen = AuditEntry.objects.for_subject(report).filter(action__in=typed).exists()
         if entered_on_screen:
             return f"画面で入力済みの実績（{_shown(old)}）を上書きします。"
         return ""

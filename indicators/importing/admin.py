@@ -3,7 +3,8 @@
 Mixed into IndicatorAdmin (plan data: the flat template and the printed tables) and ReportAdmin (actuals). The
 uploaded file waits in the shared cache (pending.PendingCacheStorage), the dry run and the import run with
 `rollback_on_validation_errors=True`, and the read errors are the same Japanese messages as on the import page.
-Writing our own audit (admin LogEntry for plan data, ChangeLog for actuals) replaces django-import-export's.
+The importers write the audit trail themselves (core.AuditEntry, with the file name), in place of
+django-import-export's admin log.
 """
 
 from __future__ import annotations

@@ -17,8 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
@@ -40,6 +38,7 @@ from indicators.importing.datasets import ABSENT, PLAN_YEARS, Col, RowSource, ye
 from indicators.importing.errors import Where
 from indicators.models import ImplementationPlanItem, Indicator, Relisting, Series, Target
 from measures.models import Goal, Measure, Plan, Vision
+from setagaya_plan.core import audit
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.lib.numerals import format_decimal
 from setagaya_plan.lib.value_input import ValueRules, check_value
@@ -636,14 +635,14 @@ class PlanRowImporter:
             )
             self.cache.add_measure(measure)
             changes.append(Change("推進施策", "（なし）", f"{measure.label} {measure.title}（新規）"))
-            self._log(measure, ADDITION, [changes[-1]])
+            self._log(measure, [changes[-1]])
         else:
             title = row.get(Col.MEASURE_TITLE)
             if title and title != measure.title:
                 changes.append(Change("推進施策名", measure.title, title))
                 measure.title = title
                 measure.save(update_fields=["title"])
-                self._log(measure, CHANGE, [changes[-1]])
+                self._log(measure, [changes[-1]])
         if probe:
             pass
         elif vision is None:
@@ -652,14 +651,14 @@ class PlanRowImporter:
             )
             self.cache.add_vision(vision)
             changes.append(Change("めざす姿", "（なし）", f"めざす姿{vision.number}（新規）"))
-            self._log(vision, ADDITION, [changes[-1]])
+            self._log(vision, [changes[-1]])
         else:
             statement = row.get(Col.VISION_STATEMENT)
             if statement and statement != vision.statement:
                 changes.append(Change("めざす姿の文", vision.statement, statement))
                 vision.statement = statement
                 vision.save(update_fields=["statement"])
-                self._log(vision, CHANGE, [changes[-1]])
+                self._log(vision, [changes[-1]])
 
         indicator = place.indicator
         indicator_changes: list[Change] = []
@@ -760,7 +759,7 @@ class PlanRowImporter:
 
         all_changes = changes + indicator_changes + series_changes + target_changes
         if not self.dry_run and (indicator_changes or series_changes or target_changes):
-            self._log(indicator, ADDITION if created else CHANGE, indicator_changes + series_changes + target_changes)
+            self._log(indicator, indicator_changes + series_changes + target_changes)
         if created or plan["series_obj"] is None or all_changes:
             # Prefetched series and targets are stale now; the next row of this indicator must see the new state.
             indicator = self.cache.reload(indicator)
@@ -856,7 +855,7 @@ class PlanRowImporter:
                     relisting.save(update_fields=["number"])
                     status = CHANGED
             if changes and not self.dry_run:
-                self._log(original, CHANGE, changes)
+                self._log(original, changes)
         return RowOutcome(
             status=status, label=f"{original.code} {original.name}【再掲】", changes=changes, instance=relisting
         )
@@ -904,17 +903,15 @@ class PlanRowImporter:
             self.cache.reload(original)  # the probe changed the objects in memory; the database rolled back
         return outcome.changes
 
-    def _log(self, instance: models.Model, flag: int, changes: list[Change]) -> None:
-        if self.dry_run or self.user is None or not getattr(self.user, "pk", None):
+    def _log(self, instance: models.Model, changes: list[Change]) -> None:
+        if self.dry_run:
             return
-        LogEntry.objects.create(
-            user_id=self.user.pk,
-            content_type=ContentType.objects.get_for_model(instance),
-            object_id=str(instance.pk),
-            object_repr=str(instance)[:200],
-            action_flag=flag,
-            change_message=f"ファイル取込「{self.file_name}」："
-            + "、".join(f"{c.field} {c.old} → {c.new}" for c in changes),
+        audit.log(
+            instance,
+            audit.Action.IMPORT,
+            self.user,
+            changes={change.field: [change.old, change.new] for change in changes},
+            source=self.file_name or "ファイル取込",
         )
 
 

@@ -1,22 +1,20 @@
 """Indicators (行動量 and 成果指標) and their values, by topic:
 
 * plan.py — the printed plan: Indicator, its Series and yearly Targets, 【再掲】 Relisting, 実施計画 施策;
-* reports.py — what sections report: Report, Actual, YearStatus, ChangeLog;
-* grading.py — evaluation settings: GradingScheme, GradeLevel, ConfirmedBaseline, EvaluationChange.
+* reports.py — what sections report: Report, Actual, YearStatus;
+* grading.py — evaluation settings: GradingScheme, GradeLevel, ConfirmedBaseline.
 
-Sections, roles and fiscal-year settings are setagaya_plan.core's.
+Sections, roles, fiscal-year settings, the review workflow's base and the audit trail are setagaya_plan.core's.
 """
 
-from indicators.models.grading import ConfirmedBaseline, EvaluationChange, GradeLevel, GradingScheme
+from indicators.models.grading import ConfirmedBaseline, GradeLevel, GradingScheme
 from indicators.models.plan import ImplementationPlanItem, Indicator, Relisting, Series, Target
-from indicators.models.reports import OUTSTANDING_STATUSES, Actual, ChangeLog, Report, YearStatus
+from indicators.models.reports import OUTSTANDING_STATUSES, Actual, Report, YearStatus
 
 __all__ = [
     "OUTSTANDING_STATUSES",
     "Actual",
-    "ChangeLog",
     "ConfirmedBaseline",
-    "EvaluationChange",
     "GradeLevel",
     "GradingScheme",
     "ImplementationPlanItem",

@@ -1,17 +1,16 @@
-"""Evaluation settings as data: grading schemes and their levels, confirmed baselines, and the log of changes.
+"""Evaluation settings as data: grading schemes and their levels, and confirmed baselines.
 
-The rules that use them are in indicators.evaluation; docs/evaluation.md explains them to planners.
+The rules that use them are in indicators.evaluation, which records every change in the audit trail
+(core.AuditEntry); docs/evaluation.md explains them to planners.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from indicators.models.fields import VALUE_FIELD_OPTIONS
 from indicators.models.plan import Series
 from indicators.models.reports import Report
 from setagaya_plan.lib.numerals import format_decimal
@@ -125,10 +124,11 @@ class GradeLevel(models.Model):
 
 
 class ConfirmedBaseline(models.Model):
-    """A confirmed 現況値 replacing the printed one (mostly 令和5年度見込み) in the evaluation, with its reason.
+    """A confirmed 現況値 replacing the printed one (mostly 令和5年度見込み) in the evaluation.
 
     The printed baseline stays in Series as printed (load_plan keeps it); the latest row here is what grades use.
-    Rows are never edited: each one records old → new, who, when and why.
+    Rows are never edited; who confirmed which value, from what and why is in the audit trail
+    (indicators.evaluation.confirm_baseline logs 現況値の確定).
     """
 
     series = models.ForeignKey(
@@ -136,17 +136,6 @@ class ConfirmedBaseline(models.Model):
     )
     value = models.DecimalField("確定した現況値", max_digits=18, decimal_places=4)
     note = models.CharField("時点", max_length=100, blank=True, help_text="令和5年度実績（確定値） など")
-    previous_value = models.DecimalField("変更前の現況値", **VALUE_FIELD_OPTIONS)
-    previous_note = models.CharField("変更前の時点", max_length=100, blank=True)
-    reason = models.TextField("理由")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="登録者",
-    )
     at = models.DateTimeField("登録日時", auto_now_add=True)
 
     class Meta:
@@ -164,38 +153,3 @@ class ConfirmedBaseline(models.Model):
     @property
     def display_value(self) -> str:
         return format_decimal(self.value)
-
-    @property
-    def display_previous(self) -> str:
-        return "―" if self.previous_value is None else format_decimal(self.previous_value)
-
-
-class EvaluationChange(models.Model):
-    """監査ログ of the evaluation settings: the active scheme, thresholds and tolerance, with who, when and why."""
-
-    class Action(models.TextChoices):
-        ACTIVATE = "activate", "評価方式の切替"
-        THRESHOLDS = "thresholds", "しきい値・許容幅の変更"
-        INSTALL = "install", "標準の評価方式の登録"
-
-    scheme = models.ForeignKey(GradingScheme, on_delete=models.PROTECT, related_name="changes", verbose_name="評価方式")
-    action = models.CharField("操作", max_length=12, choices=Action.choices)
-    changes = models.JSONField("変更内容", default=dict, blank=True, help_text="項目ごとの [変更前, 変更後]")
-    reason = models.TextField("理由", blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作者",
-    )
-    at = models.DateTimeField("日時", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "評価設定の変更履歴"
-        verbose_name_plural = "評価設定の変更履歴"
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"

@@ -1,6 +1,7 @@
-"""Reports of actuals: one per indicator and fiscal year, its actuals per series, and the audit log of changes.
+"""Reports of actuals: one per indicator and fiscal year, and its actuals per series.
 
-Every change goes through indicators.entry.workflow. The foreign keys name Indicator and Series by label so that
+Every change goes through indicators.entry.workflow (built on the review workflow of setagaya_plan.core.review),
+which records it in the one audit trail (core.AuditEntry). The foreign keys name Indicator and Series by label so that
 this module needs nothing of plan.py, which builds on it (an indicator's year status, its year's report).
 """
 
@@ -8,13 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from indicators.models.fields import VALUE_FIELD_OPTIONS
 from setagaya_plan.core.fiscal_years import fiscal_year_label
-from setagaya_plan.core.models import AuditEntry, Section
+from setagaya_plan.core.models import ReviewedRecord, Section
 from setagaya_plan.lib.numerals import format_decimal
 
 if TYPE_CHECKING:
@@ -29,18 +29,12 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(indicator__section=section)
 
 
-class Report(models.Model):
+class Report(ReviewedRecord):
     """実績報告: one indicator's actuals for one fiscal year, with the why and what-next, moving through review.
 
-    下書き → 提出済 → 承認済, or 差戻し (with a reason) → corrected → 提出済. Every change goes through
-    indicators.entry.workflow, which bumps `version` (optimistic locking) and writes the ChangeLog.
+    下書き → 提出済 → 承認済, or 差戻し (with a reason) → corrected → 提出済 (core.ReviewedRecord). Every change
+    goes through indicators.entry.workflow, which bumps `version` (optimistic locking) and writes the audit trail.
     """
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "下書き"
-        SUBMITTED = "submitted", "提出済"
-        APPROVED = "approved", "承認済"
-        RETURNED = "returned", "差戻し"
 
     class SelfGrade(models.TextChoices):
         MET = "met", "達成"
@@ -51,7 +45,6 @@ class Report(models.Model):
         "indicators.Indicator", on_delete=models.PROTECT, related_name="reports", verbose_name="指標"
     )
     fiscal_year = models.PositiveSmallIntegerField("年度")
-    status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.DRAFT)
     self_grade = models.CharField(
         "自己評価",
         max_length=10,
@@ -62,19 +55,6 @@ class Report(models.Model):
     factor_analysis = models.TextField("要因分析", blank=True)
     next_steps = models.TextField("今後の方向性", blank=True)
     comment = models.TextField("確認コメント（庁内）", blank=True, help_text="大きく外れた値の確認など。公開しません。")
-    return_reason = models.TextField("差戻し理由", blank=True)
-    version = models.PositiveIntegerField("版", default=1)
-    updated_at = models.DateTimeField("更新日時", auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="更新者",
-    )
-    submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
-    approved_at = models.DateTimeField("承認日時", null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -96,11 +76,6 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {fiscal_year_label(self.fiscal_year)}"
-
-    @property
-    def is_editable_by_staff(self) -> bool:
-        """入力担当 may change a draft or a returned report; submitted and approved ones wait for review."""
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
     def actual_for(self, series: Series) -> Actual | None:
         for actual in self.actuals.all():
@@ -159,33 +134,3 @@ class Actual(models.Model):
         if self.value is not None:
             return format_decimal(self.value)
         return self.text
-
-
-class ChangeLog(AuditEntry):
-    """監査ログ: who changed what in an indicator's actuals or a year's settings, when, from what to what, and why."""
-
-    class Action(models.TextChoices):
-        CREATE = "create", "新規入力"
-        EDIT = "edit", "修正"
-        SUBMIT = "submit", "提出"
-        APPROVE = "approve", "承認"
-        RETURN = "return", "差戻し"
-        REOPEN = "reopen", "承認取消し（再開）"
-        LOCK = "lock", "締切"
-        UNLOCK = "unlock", "締切解除"
-        DEADLINE = "deadline", "提出期限の変更"
-        IMPORT = "import", "ファイル取込"
-
-    report = models.ForeignKey(
-        Report, on_delete=models.PROTECT, null=True, blank=True, related_name="changes", verbose_name="実績報告"
-    )
-    fiscal_year = models.PositiveSmallIntegerField("年度")
-    action = models.CharField("操作", max_length=10, choices=Action.choices)
-
-    class Meta(AuditEntry.Meta):
-        verbose_name = "監査ログ"
-        verbose_name_plural = "監査ログ"
-        indexes = [
-            # The indicator page's history: one report's changes, newest first.
-            models.Index(fields=["report", "-at"], name="changelog_report_at"),
-        ]

@@ -36,7 +36,7 @@ from indicators.evaluation import (
     install_shipped_schemes,
     update_scheme,
 )
-from indicators.models import ChangeLog, ConfirmedBaseline, EvaluationChange, GradingScheme, Indicator
+from indicators.models import ConfirmedBaseline, GradingScheme, Indicator, Report
 from indicators.progress.filters import IndicatorFilter, grade_matches
 from indicators.progress.forms import ActivateForm, BaselineForm, ThresholdForm, mark_errors
 from indicators.progress.overview import all_indicators, goal_sections, legend_context, measure_rows, sees_unapproved
@@ -55,7 +55,15 @@ from indicators.progress.years import plan_years, report_year, selected_year
 from measures.models import Vision
 from setagaya_plan.core.access import is_planner, planner_required
 from setagaya_plan.core.fiscal_years import fiscal_year_label
+from setagaya_plan.core.models import AuditEntry
 from setagaya_plan.lib.spreadsheet import escape_formula
+
+# What the evaluation settings page lists as its history (confirmed baselines have their own table).
+SETTINGS_ACTIONS = (
+    AuditEntry.Action.ACTIVATE_SCHEME,
+    AuditEntry.Action.THRESHOLDS,
+    AuditEntry.Action.INSTALL_SCHEMES,
+)
 
 # Dashboard.
 
@@ -179,11 +187,8 @@ def indicator_detail(request, code: str):
     context = indicator_context(indicator, today, sees)
     history = []
     if sees:
-        history = list(
-            ChangeLog.objects.filter(report__indicator=indicator)
-            .select_related("user", "report")
-            .order_by("-at", "-pk")
-        )
+        reports = Report.objects.filter(indicator=indicator).values_list("pk", flat=True)
+        history = list(AuditEntry.objects.for_subjects(Report, reports).newest_first())
     context.update(
         {
             "year": year,
@@ -191,9 +196,10 @@ def indicator_detail(request, code: str):
             "sees_section_details": sees,
             "history": history,
             "confirmations": list(
-                ConfirmedBaseline.objects.filter(series__indicator=indicator)
-                .select_related("series", "user")
-                .order_by("-at", "-pk")
+                AuditEntry.objects.for_subjects(
+                    ConfirmedBaseline,
+                    ConfirmedBaseline.objects.filter(series__indicator=indicator).values_list("pk", flat=True),
+                ).newest_first()
             ),
             "is_planner": is_planner(request.user),
         }
@@ -349,9 +355,9 @@ def evaluation_settings(request):
         {
             "schemes": [(scheme, threshold_forms[scheme.pk]) for scheme in schemes],
             "activate_form": activate_form,
-            "changes": list(EvaluationChange.objects.select_related("scheme", "user")[:20]),
+            "changes": list(AuditEntry.objects.filter(action__in=SETTINGS_ACTIONS).newest_first()[:20]),
             "baseline_changes": list(
-                ConfirmedBaseline.objects.select_related("series__indicator", "user").order_by("-at", "-pk")[:20]
+                AuditEntry.objects.filter(action=AuditEntry.Action.CONFIRM_BASELINE).newest_first()[:20]
             ),
         },
         status=status,

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from indicators.entry.workflow import SeriesValue, save_report
-from indicators.models import Actual, ChangeLog, Indicator, Report
+from indicators.models import Actual, Indicator, Report
+from setagaya_plan.core.models import AuditEntry
 from tests.import_files import build
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -100,5 +101,5 @@ def test_planner_uploads_previews_and_confirms(demo_users, live_server, page: Pa
     assert Actual.objects.get(series__key="b").value == Decimal(650)
     # One report holds both parts: the comment of the a) row stays, the empty cell of the b) row keeps it.
     assert Report.objects.get(indicator__code="G1-M10-V1-O5", fiscal_year=2024).comment == "区域内の案内を増やした"
-    log = ChangeLog.objects.filter(action="import").order_by("pk").first()
+    log = AuditEntry.objects.filter(action="import").order_by("pk").first()
     assert (log.source, log.user.username) == ("実績_令和6年度.xlsx", "demo_planner")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.admin.models import LogEntry
-
-from indicators.models import Actual, ChangeLog, Indicator, Relisting, Report, Series, Target
+from indicators.models import Actual, Indicator, Relisting, Report, Series, Target
 from measures.models import Measure, Vision
+from setagaya_plan.core.models import AuditEntry
 
 
 def _sorted(rows) -> list[tuple]:
@@ -76,9 +75,9 @@ def actuals() -> dict:
         "reports": _sorted(
             Report.objects.values_list("indicator__code", "fiscal_year", "status", "version", "comment")
         ),
-        "changelog": ChangeLog.objects.count(),
+        "audit_entries": AuditEntry.objects.count(),
     }
 
 
 def everything() -> dict:
-    return {**plan(), **actuals(), "log_entries": LogEntry.objects.count()}
+    return {**plan(), **actuals()}

@@ -1,0 +1,19 @@
+"""How the history pages show one value of an audit entry's old → new."""
+
+from django import template
+
+register = template.Library()
+
+NOTHING = "（なし）"
+
+
+@register.filter
+def audit_value(value) -> str:
+    """None or empty text → （なし）; True/False → はい/いいえ; whole numbers with separators (1,234); text as is."""
+    if value is None or value == "":
+        return NOTHING
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
