@@ -9,14 +9,11 @@ ward sets by hand (which section enters a 地区, which reviews a 地域) are ne
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from consultations.models import (
@@ -31,67 +28,13 @@ from consultations.models import (
     WindowType,
 )
 from indicators.models import Indicator
+from setagaya_plan.core.loading import LoadReport, Writer
 
 MASTER_DATA_DIR = Path(settings.BASE_DIR) / "fixtures" / "consultations"
 
 
 class MasterDataError(Exception):
     """A malformed master-data file; the message names the file and the place."""
-
-
-@dataclass
-class LoadReport:
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
-
-    def lines(self) -> list[str]:
-        names = sorted(set(self.created) | set(self.updated))
-        return [f"{name}: 追加 {self.created[name]}、更新 {self.updated[name]}" for name in names]
-
-
-class _Writer:
-    def __init__(self) -> None:
-        self.report = LoadReport()
-
-    def upsert(self, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
-        """Create, or update only the fields that differ, so that a second run writes nothing."""
-        instance = model.objects.filter(**lookup).first()
-        if instance is None:
-            return self.create(model, {**lookup, **values})
-        changed = [name for name, value in values.items() if getattr(instance, _attname(model, name)) != _raw(value)]
-        if changed:
-            for name in changed:
-                setattr(instance, name, values[name])
-            _validate(instance)
-            instance.save(update_fields=changed)
-            self.report.updated[str(model._meta.verbose_name)] += 1
-        return instance
-
-    def create(self, model: type[models.Model], values: dict) -> models.Model:
-        instance = model(**values)
-        _validate(instance)
-        instance.save()
-        self.report.created[str(model._meta.verbose_name)] += 1
-        return instance
-
-
-def _validate(instance: models.Model) -> None:
-    try:
-        instance.full_clean(validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        raise MasterDataError(f"{instance._meta.verbose_name}「{instance}」: {error.messages}") from None
-
-
-def _attname(model: type[models.Model], name: str) -> str:
-    return model._meta.get_field(name).attname
-
-
-def _raw(value):
-    return value.pk if isinstance(value, models.Model) else value
 
 
 def _read(directory: Path, name: str) -> dict:
@@ -119,18 +62,18 @@ def _choice(choices: type[models.TextChoices], raw: str, where: str) -> str:
 
 
 @transaction.atomic
-def load_master_data(directory: Path = MASTER_DATA_DIR) -> LoadReport:
-    writer = _Writer()
+def load_master_data(directory: Path = MASTER_DATA_DIR, source: str = "load_plan") -> LoadReport:
+    writer = Writer(source=source, error=MasterDataError)
     _load_places(writer, _read(directory, "places.yaml"))
     windows = _load_windows(writer, _read(directory, "windows.yaml"))
     _load_agencies(writer, _read(directory, "agencies.yaml"), windows)
     _load_categories(writer, _read(directory, "categories.yaml"))
     _load_statistics(writer, _read(directory, "statistics.yaml"))
     _load_feeds(writer, _read(directory, "feeds.yaml"))
-    return writer.report
+    return writer.flush()
 
 
-def _load_places(writer: _Writer, data: dict) -> None:
+def _load_places(writer: Writer, data: dict) -> None:
     district_position = 0
     for area_position, item in enumerate(data.get("areas") or [], start=1):
         where = f"places.yaml 地域{area_position}"
@@ -149,7 +92,7 @@ def _load_places(writer: _Writer, data: dict) -> None:
             )
 
 
-def _load_windows(writer: _Writer, data: dict) -> dict[str, WindowType]:
+def _load_windows(writer: Writer, data: dict) -> dict[str, WindowType]:
     windows = {}
     for position, item in enumerate(data.get("windows") or [], start=1):
         where = f"windows.yaml {position}件目"
@@ -168,7 +111,7 @@ def _load_windows(writer: _Writer, data: dict) -> dict[str, WindowType]:
     return windows
 
 
-def _load_agencies(writer: _Writer, data: dict, windows: dict[str, WindowType]) -> None:
+def _load_agencies(writer: Writer, data: dict, windows: dict[str, WindowType]) -> None:
     for program in Agency.Program:
         for position, item in enumerate(data.get(program.value) or [], start=1):
             where = f"agencies.yaml {program.value} {position}件目"
@@ -194,7 +137,7 @@ def _load_agencies(writer: _Writer, data: dict, windows: dict[str, WindowType]) 
             )
 
 
-def _load_categories(writer: _Writer, data: dict) -> None:
+def _load_categories(writer: Writer, data: dict) -> None:
     # Created once: afterwards the ward owns them (renames, 入力に使う on or off), so a reload never reverts.
     existing = set(Category.objects.values_list("code", flat=True))
     for position, item in enumerate(data.get("categories") or [], start=1):
@@ -212,7 +155,7 @@ def _load_categories(writer: _Writer, data: dict) -> None:
             )
 
 
-def _load_statistics(writer: _Writer, data: dict) -> None:
+def _load_statistics(writer: Writer, data: dict) -> None:
     for table_position, item in enumerate(data.get("tables") or [], start=1):
         where = f"statistics.yaml 表{table_position}"
         table = writer.upsert(
@@ -255,7 +198,7 @@ def _load_statistics(writer: _Writer, data: dict) -> None:
                 _load_value(writer, series, int(year), cell, f"{place} {year}")
 
 
-def _load_value(writer: _Writer, series: StatSeries, year: int, cell, where: str) -> None:
+def _load_value(writer: Writer, series: StatSeries, year: int, cell, where: str) -> None:
     if isinstance(cell, dict):
         raw, text, mark = cell.get("value"), cell.get("text", ""), cell.get("mark", "")
     else:
@@ -270,7 +213,7 @@ def _load_value(writer: _Writer, series: StatSeries, year: int, cell, where: str
     writer.upsert(StatValue, {"series": series, "year": year}, {"value": value, "text": text, "mark": mark})
 
 
-def _load_feeds(writer: _Writer, data: dict) -> None:
+def _load_feeds(writer: Writer, data: dict) -> None:
     windows = {w.code: w for w in WindowType.objects.all()}
     agencies = {a.code: a for a in Agency.objects.all()}
     categories = {c.code: c for c in Category.objects.all()}
@@ -287,6 +230,6 @@ def _load_feeds(writer: _Writer, data: dict) -> None:
         except KeyError as error:
             raise MasterDataError(f"{where}: 「{error.args[0]}」が見つかりません") from None
         feed = writer.create(IndicatorFeed, {"indicator": indicator, "note": item.get("note", "")})
-        feed.windows.set(chosen_windows)
-        feed.agencies.set(chosen_agencies)
-        feed.categories.set(chosen_categories)
+        writer.set_related(feed, "windows", chosen_windows)
+        writer.set_related(feed, "agencies", chosen_agencies)
+        writer.set_related(feed, "categories", chosen_categories)

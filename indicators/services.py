@@ -2,7 +2,8 @@
 
 load_plan writes the printed plan (fixtures/plan) into the database: plan, goals, measures, visions,
 initiatives, indicators, series, targets and 実施計画 references. It is idempotent — a second run changes nothing —
-and it never touches actuals: rows are updated in place, never deleted and recreated.
+and it never touches actuals: rows are updated in place, never deleted and recreated. Every row it adds, changes
+or deletes is in the audit trail (setagaya_plan.core.loading.Writer).
 
 Other apps keep data beside the plan that `manage.py load_plan` loads after it (consultations: 地域・地区,
 相談支援機関, the plan's statistics). indicators does not know them: they register a DataLoader here in their
@@ -11,33 +12,16 @@ AppConfig.ready().
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import models, transaction
+from django.db import transaction
 
 from indicators import plan_files
 from indicators.models import ImplementationPlanItem, Indicator, Relisting, Series, Target
 from measures.models import Goal, Initiative, Measure, Plan, Vision
-
-
-@dataclass
-class LoadReport:
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-    deleted: Counter = field(default_factory=Counter)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated or self.deleted)
-
-    def lines(self) -> list[str]:
-        names = sorted(set(self.created) | set(self.updated) | set(self.deleted))
-        return [
-            f"{name}: 追加 {self.created[name]}、更新 {self.updated[name]}、削除 {self.deleted[name]}" for name in names
-        ]
+from setagaya_plan.core.loading import LoadReport, Writer
 
 
 @dataclass(frozen=True)
@@ -62,41 +46,10 @@ def data_loaders() -> list[DataLoader]:
     return list(_loaders)
 
 
-class _Writer:
-    def __init__(self) -> None:
-        self.report = LoadReport()
-
-    def upsert(self, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
-        """Create, or update only the fields that differ, so a second run writes nothing."""
-        label = model._meta.verbose_name
-        instance = model.objects.filter(**lookup).first()
-        if instance is None:
-            instance = model(**lookup, **values)
-            instance.full_clean(validate_unique=False, validate_constraints=False)
-            instance.save()
-            self.report.created[label] += 1
-            return instance
-        changed = [name for name, value in values.items() if getattr(instance, _attname(model, name)) != _raw(value)]
-        if changed:
-            for name in changed:
-                setattr(instance, name, values[name])
-            instance.save(update_fields=changed)
-            self.report.updated[label] += 1
-        return instance
-
-
-def _attname(model: type[models.Model], name: str) -> str:
-    return model._meta.get_field(name).attname
-
-
-def _raw(value):
-    return value.pk if isinstance(value, models.Model) else value
-
-
 @transaction.atomic
-def load_plan(directory: Path = plan_files.PLAN_FILE_DIR) -> LoadReport:
+def load_plan(directory: Path = plan_files.PLAN_FILE_DIR, source: str = "load_plan") -> LoadReport:
     data = plan_files.read_plan(directory)
-    writer = _Writer()
+    writer = Writer(source=source, error=plan_files.PlanFileError)
     plan = writer.upsert(
         Plan,
         {"name": data.name},
@@ -140,10 +93,10 @@ def load_plan(directory: Path = plan_files.PLAN_FILE_DIR) -> LoadReport:
                 "の値が元と異なります"
             )
         _load_relisting(writer, vision, position, indicator_data)
-    return writer.report
+    return writer.flush()
 
 
-def _load_vision(writer: _Writer, measure: Measure, data: plan_files.VisionData) -> Vision:
+def _load_vision(writer: Writer, measure: Measure, data: plan_files.VisionData) -> Vision:
     vision = writer.upsert(
         Vision,
         {"measure": measure, "number": data.number},
@@ -167,7 +120,7 @@ def _load_vision(writer: _Writer, measure: Measure, data: plan_files.VisionData)
 
 
 def _load_indicator(
-    writer: _Writer, plan: Plan, vision: Vision, position: int, data: plan_files.IndicatorData
+    writer: Writer, plan: Plan, vision: Vision, position: int, data: plan_files.IndicatorData
 ) -> Indicator:
     code = Indicator.code_for(vision, data.kind, data.number)
     is_new = not Indicator.objects.filter(code=code).exists()
@@ -189,15 +142,14 @@ def _load_indicator(
         },
     )
     wanted_items = [writer.upsert(ImplementationPlanItem, {"code": ref}, {}) for ref in data.plan_refs]
-    if set(indicator.plan_items.all()) != set(wanted_items):
-        indicator.plan_items.set(wanted_items)
+    if writer.set_related(indicator, "plan_items", wanted_items):
         (writer.report.created if is_new else writer.report.updated)["実施計画 施策の対応"] += 1
     for series_position, series_data in enumerate(data.series):
         _load_series(writer, plan, indicator, series_position, series_data)
     return indicator
 
 
-def _load_series(writer: _Writer, plan: Plan, indicator: Indicator, position: int, data: plan_files.SeriesData) -> None:
+def _load_series(writer: Writer, plan: Plan, indicator: Indicator, position: int, data: plan_files.SeriesData) -> None:
     series = writer.upsert(
         Series,
         {"indicator": indicator, "key": data.key},
@@ -215,10 +167,7 @@ def _load_series(writer: _Writer, plan: Plan, indicator: Indicator, position: in
     )
     # The files hold the printed years only; targets of later years (set at the mid-term review) are left alone.
     wanted_years = {cell.fiscal_year for cell in data.targets}
-    stale = series.targets.filter(fiscal_year__in=plan_files.PRINTED_YEARS).exclude(fiscal_year__in=wanted_years)
-    deleted, _ = stale.delete()
-    if deleted:
-        writer.report.deleted[Target._meta.verbose_name] += deleted
+    writer.delete(series.targets.filter(fiscal_year__in=plan_files.PRINTED_YEARS).exclude(fiscal_year__in=wanted_years))
     for cell in data.targets:
         if not plan.covers(cell.fiscal_year) or not plan.covers(cell.end_fiscal_year):
             raise plan_files.PlanFileError(f"{indicator.code}: {cell.fiscal_year}年度は計画期間の外です")
@@ -234,7 +183,7 @@ def _load_series(writer: _Writer, plan: Plan, indicator: Indicator, position: in
         )
 
 
-def _load_relisting(writer: _Writer, vision: Vision, position: int, data: plan_files.IndicatorData) -> None:
+def _load_relisting(writer: Writer, vision: Vision, position: int, data: plan_files.IndicatorData) -> None:
     try:
         measure_number, vision_number, kind_label, number = data.relisted_from.split("/")
         original_vision = Vision.objects.get(

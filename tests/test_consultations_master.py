@@ -26,7 +26,7 @@ from consultations.models import (
     WindowType,
 )
 from consultations.services import MASTER_DATA_DIR, MasterDataError, load_master_data
-from setagaya_plan.core.models import Section
+from setagaya_plan.core.models import AuditEntry, Section
 
 pytestmark = pytest.mark.django_db
 
@@ -308,6 +308,19 @@ def test_load_plan_loads_consultations_too_and_reports_what_changed():
     out = io.StringIO()
     call_command("load_plan", stdout=out)
     assert "地区: 追加 0、更新 1" in out.getvalue()
+    logged = AuditEntry.objects.for_subject(District.objects.get(code="ikejiri")).latest("pk")
+    assert (logged.action, logged.source, logged.changes) == (
+        "load_plan",
+        "load_plan",
+        {"地区名": ["池尻（仮）", "池尻"]},
+    )
+
+
+def test_load_consultations_names_itself_in_the_trail():
+    Area.objects.filter(code="setagaya").update(position=9)
+    call_command("load_consultations", stdout=io.StringIO())
+    logged = AuditEntry.objects.for_subject(Area.objects.get(code="setagaya")).latest("pk")
+    assert (logged.source, logged.changes) == ("load_consultations", {"表示順": [9, 1]})
     assert District.objects.get(code="ikejiri").name == "池尻"
 
 

@@ -16,7 +16,8 @@ from indicators.entry.workflow import SeriesValue, save_report
 from indicators.models import Actual, Indicator, Relisting, Series, Target
 from indicators.plan_files import PLAN_FILE_DIR
 from indicators.services import load_plan
-from measures.models import Measure, Vision
+from measures.models import Measure, Plan, Vision
+from setagaya_plan.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +33,20 @@ def _snapshot():
 
 
 def test_loading_again_changes_nothing():
-    before = _snapshot()
+    before, logged = _snapshot(), AuditEntry.objects.count()
     out = io.StringIO()
     call_command("load_plan", stdout=out)
     assert out.getvalue().strip() == "計画データは最新です（変更なし）。"
     assert not load_plan().changed
     assert _snapshot() == before
+    assert AuditEntry.objects.count() == logged  # nothing changed, nothing logged
+
+
+def test_the_first_load_names_each_row_it_added_in_the_trail():
+    plan = Plan.objects.get()
+    logged = AuditEntry.objects.for_subject(plan).get()
+    assert (logged.action, logged.user, logged.source) == ("load_plan", None, "load_plan")
+    assert logged.changes == {"（追加）": [None, str(plan)]}
 
 
 def test_reload_restores_printed_values_and_keeps_actuals():
@@ -61,6 +70,9 @@ def test_reload_restores_printed_values_and_keeps_actuals():
     assert target.value == Decimal("5")
     actual.refresh_from_db()
     assert actual.value == Decimal("4")
+    logged = AuditEntry.objects.for_subject(target).latest("pk")  # after the entry of its first load
+    assert (logged.action, logged.user, logged.source) == ("load_plan", None, "load_plan")
+    assert logged.changes == {"目標値": ["99", "5"]}
 
 
 def test_reload_keeps_targets_set_at_the_mid_term_review():

@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            report = load_master_data(Path(options["dir"]))
+            report = load_master_data(Path(options["dir"]), source="load_consultations")
         except MasterDataError as error:
             raise CommandError(f"相談支援のデータを読み込めませんでした: {error}") from None
         if not report.changed:
