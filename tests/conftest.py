@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from indicators.models import Indicator
 from setagaya_plan.core.models import Membership, Section
+from tests.review_kinds import Counts, Reports
 
 PASSWORD = "test-pass-9347"
 
@@ -94,3 +95,9 @@ def users_by_role(entry_user, approver_user, viewer_user, planner_user, other_en
         "planner": planner_user,
         "other_entry": other_entry_user,
     }
+
+
+@pytest.fixture(params=["reports", "counts"])
+def kind(request, section, approver_user):
+    """Each kind of reviewed record (tests/review_kinds.py), for tests that hold for both."""
+    return {"reports": Reports, "counts": Counts}[request.param](section, approver_user)

@@ -26,6 +26,7 @@ from indicators.models import (
     Series,
 )
 from setagaya_plan.core.models import AuditEntry, FiscalYearSetting, Membership, Section
+from tests.admin_forms import unchanged_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -93,27 +94,6 @@ def test_changelist_search_and_add_pages_open(admin_client, model):
     assert admin_client.get(_url(model, "add")).status_code == (403 if model in READ_ONLY | LOGIN_RECORDS else 200)
 
 
-def _unchanged_post_data(response) -> dict:
-    """The change form as a browser submits it when nothing is edited."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if value is None or value is False:
-                continue
-            if value is True:
-                data[key] = "on"
-            elif isinstance(value, list | tuple):
-                data[key] = [str(v) for v in value]
-            else:
-                data[key] = str(value)
-    return data
-
-
 @pytest.mark.parametrize("model", PLAN_MODELS, ids=[m._meta.label for m in PLAN_MODELS])
 def test_change_form_opens_and_saves(admin_client, model):
     instance = model.objects.order_by("pk").first()
@@ -121,7 +101,7 @@ def test_change_form_opens_and_saves(admin_client, model):
     url = _url(model, "change", instance.pk)
     response = admin_client.get(url)
     assert response.status_code == 200
-    response = admin_client.post(url, _unchanged_post_data(response))
+    response = admin_client.post(url, unchanged_post_data(response))
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert response["Location"].endswith(_url(model, "changelist"))
 
@@ -135,7 +115,7 @@ def test_admin_is_in_japanese(admin_client):
 def test_editing_a_target_in_the_admin_is_saved(admin_client):
     target = Series.objects.get(indicator__code="G1-M01-V1-A3").targets.get(fiscal_year=2024)
     response = admin_client.get(_url(type(target), "change", target.pk))
-    data = _unchanged_post_data(response)
+    data = unchanged_post_data(response)
     data["value"] = "6"
     assert admin_client.post(_url(type(target), "change", target.pk), data).status_code == 302
     target.refresh_from_db()
@@ -146,7 +126,7 @@ def test_overlapping_multi_year_target_is_refused_in_japanese(admin_client):
     series = Series.objects.get(indicator__code="G1-M05-V2-O1-1")  # 990人 covers 2024–2026
     target_2027 = series.targets.get(fiscal_year=2027)
     response = admin_client.get(_url(type(target_2027), "change", target_2027.pk))
-    data = _unchanged_post_data(response)
+    data = unchanged_post_data(response)
     data["fiscal_year"] = "2026"
     data["end_fiscal_year"] = "2027"
     response = admin_client.post(_url(type(target_2027), "change", target_2027.pk), data)

@@ -49,13 +49,19 @@ def plain(value):
 
 
 def diff(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str, list]:
-    """{label: [old, new]} for every label whose value differs between two states (a missing label is None)."""
+    """{label: [old, new]} for every label whose value differs between two states (a missing label is None, and
+    None and "" are the same)."""
     changes: dict[str, list] = {}
     for label in dict.fromkeys([*before, *after]):
         old, new = plain(before.get(label)), plain(after.get(label))
-        if old != new:
+        if old != new and not (_empty(old) and _empty(new)):
             changes[label] = [old, new]
     return changes
+
+
+def _empty(value) -> bool:
+    """None and "" both mean nothing there: a text cleared to "" is no change from None."""
+    return value is None or value == ""
 
 
 def entry(
