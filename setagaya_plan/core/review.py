@@ -255,29 +255,35 @@ def send_back(
     rules: ReviewRules, record: ReviewedRecord, user, expected_version: int | None, reason: str
 ) -> ReviewedRecord:
     """差戻し: the reviewer returns a submitted record to its section with what to correct."""
-    record = _reload(rules, record, expected_version)
-    if record.status != Status.SUBMITTED:
-        raise ReviewError(f"提出済の{rules.noun}だけが差し戻せます。")
-    reason = _required(reason, "差戻しの理由を入力してください。")
-    old = record.status
-    record.status, record.return_reason = Status.RETURNED, reason
-    claim(record, user, ["status", "return_reason"])
-    audit.log(record, Action.RETURN, user, changes=_status_change(record, old), comment=reason)
-    return record
+    return _back_to_section(rules, record, user, expected_version, reason, Action.RETURN)
 
 
 @transaction.atomic
-def reopen(rules: ReviewRules, record: ReviewedRecord, user, expected_version: int | None, reason: str):
+def reopen(
+    rules: ReviewRules, record: ReviewedRecord, user, expected_version: int | None, reason: str
+) -> ReviewedRecord:
     """再開: a planner takes back an approval so that the section can correct the record."""
+    return _back_to_section(rules, record, user, expected_version, reason, Action.REOPEN)
+
+
+# Returning and reopening both hand the record back to its section as 差戻し with a reason: the status each leaves,
+# and what a record in another status and a missing reason are told.
+_BACK_TO_SECTION = {
+    Action.RETURN: (Status.SUBMITTED, "提出済の{noun}だけが差し戻せます。", "差戻しの理由を入力してください。"),
+    Action.REOPEN: (Status.APPROVED, "承認済の{noun}だけが再開できます。", "再開する理由を入力してください。"),
+}
+
+
+def _back_to_section(rules, record, user, expected_version, reason, action) -> ReviewedRecord:
+    leaves, wrong_status, no_reason = _BACK_TO_SECTION[action]
     record = _reload(rules, record, expected_version)
-    if record.status != Status.APPROVED:
-        raise ReviewError(f"承認済の{rules.noun}だけが再開できます。")
-    reason = _required(reason, "再開する理由を入力してください。")
-    old = record.status
+    if record.status != leaves:
+        raise ReviewError(wrong_status.format(noun=rules.noun))
+    reason = _required(reason, no_reason)
     record.status, record.return_reason = Status.RETURNED, reason
-    record.approved_at = record.approved_by = None
+    record.approved_at = record.approved_by = None  # approved_* are set only while 承認済
     claim(record, user, ["status", "return_reason", "approved_at", "approved_by"])
-    audit.log(record, Action.REOPEN, user, changes=_status_change(record, old), comment=reason)
+    audit.log(record, action, user, changes=_status_change(record, leaves), comment=reason)
     return record
 
 
