@@ -36,20 +36,7 @@ DEFAULT_SOURCE = "ファイル取込"
 
 
 class _Cleaner(Cleaner):
-    def get(self, column: str, default=None):
-        if not self.present(column):
-            return default
-        if column not in self._cache:
-            try:
-                self._cache[column] = WIDGETS[column].clean(self.values[column])
-            except ValueError as error:
-                self.error(column, str(error))
-                self._cache[column] = default
-        return self._cache[column]
-
-    def error(self, column: str, message: str) -> None:
-        place = self.source.at(column) if column != NON_FIELD else self.source.where
-        self.errors[column if column in WIDGETS else NON_FIELD].append(f"{place}：{message}")
+    widgets = WIDGETS
 
 
 class ActualRowImporter:

@@ -144,7 +144,10 @@ def shown(value) -> str:
 
 
 class Cleaner:
-    """The row's cells through the widgets: cleaned values, or messages naming the cell."""
+    """The row's cells through the widgets: cleaned values, or messages naming the cell. A layout with other
+    columns gives its own `widgets`."""
+
+    widgets = WIDGETS
 
     def __init__(self, values: dict, source: RowSource):
         self.values = values
@@ -161,7 +164,7 @@ class Cleaner:
             return default
         if column not in self._cache:
             try:
-                self._cache[column] = WIDGETS[column].clean(self.values[column])
+                self._cache[column] = self.widgets[column].clean(self.values[column])
             except ValueError as error:
                 self.error(column, str(error))
                 self._cache[column] = default
@@ -169,7 +172,7 @@ class Cleaner:
 
     def error(self, column: str, message: str) -> None:
         place = self.source.at(column) if column != NON_FIELD else self.source.where
-        self.errors[column if column in WIDGETS else NON_FIELD].append(f"{place}：{message}")
+        self.errors[column if column in self.widgets else NON_FIELD].append(f"{place}：{message}")
 
     def raise_if_invalid(self) -> None:
         if self.errors:
