@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from setagaya_plan.core.models import Membership, Section
+from setagaya_plan.core.models import AuditEntry, Membership, Section
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +89,12 @@ def test_create_user_with_section_and_role_and_an_initial_password():
     assert "ユーザー「yamada」を作りました: 保健福祉政策課の計画担当（管理画面も可）。" in out
     password = out.split("初期パスワード: ")[1].split()[0]
     assert len(password) >= 12 and _login_works("yamada", password)
+    logged = list(AuditEntry.objects.filter(source="create_user").order_by("pk"))
+    assert [(entry.action, entry.object_repr, entry.user) for entry in logged] == [
+        ("add", "yamada", None),
+        ("add", "yamada 保健福祉政策課（計画担当）", None),
+    ]
+    assert logged[0].changes["パスワード"] == [None, "（非表示）"] and password not in str(logged[0].changes)
 
 
 def test_create_user_takes_the_role_in_japanese_and_asks_the_password(monkeypatch):
@@ -112,6 +118,8 @@ def test_create_user_makes_a_new_section_only_when_asked():
     assert not get_user_model().objects.filter(username="kato").exists()
     out = run("kato", "--section", "障害保健福祉課", "--role", "approver", "--create-section", "--no-input")
     assert "所管課「障害保健福祉課」を作りました。" in out
+    created = AuditEntry.objects.filter(source="create_user").order_by("pk").first()
+    assert (created.object_repr, created.changes) == ("障害保健福祉課", {"所管課名": [None, "障害保健福祉課"]})
     assert Membership.objects.get(user__username="kato").section.name == "障害保健福祉課"
 
 

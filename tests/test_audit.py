@@ -117,10 +117,10 @@ def test_saving_an_admin_form_unchanged_logs_nothing(client, chief):
     assert not AuditEntry.objects.filter(source="管理画面").exists()
 
 
+@time_machine.travel(datetime.datetime(2025, 4, 1, 9, 0, tzinfo=datetime.UTC), tick=False)
 def test_admin_addition_and_deletion_are_logged(client, chief):
-    with time_machine.travel(datetime.datetime(2025, 4, 1, 9, 0, tzinfo=datetime.UTC), tick=False):
-        data = unchanged_post_data(client.get(_admin_url(Section, "add")))
-        client.post(_admin_url(Section, "add"), {**data, "name": "臨時の課"})
+    data = unchanged_post_data(client.get(_admin_url(Section, "add")))
+    client.post(_admin_url(Section, "add"), {**data, "name": "臨時の課"})
     section = Section.objects.get(name="臨時の課")
     added = AuditEntry.objects.for_subject(section).get()
     assert (added.action, added.changes, added.shown_at) == (

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from setagaya_plan.core.models import AuditEntry
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -151,11 +152,16 @@ def test_a_planner_sees_the_locks_and_unlocks_an_account_and_an_address(staff_us
     response = planner.post(reverse("accounts:unlock"), {"kind": "username", "value": "staff_a"})
     assert response.status_code == 302
     assert "ユーザー名「staff_a」のログイン停止を解除しました" in planner.get(response["Location"]).content.decode()
+    lifted = AuditEntry.objects.for_subject(staff_user).get(action="login_unlock")
+    assert (lifted.user, lifted.changes) == (planner_user, {"ユーザー名「staff_a」のログイン停止": ["停止中", "解除"]})
     client, response = attempt("/login/", "staff_a", PASSWORD, address="192.0.2.50")
     assert response.status_code == 302 and logged_in(client)
     # The locked address stays locked for everybody until its own lock is lifted.
     assert attempt("/login/", "staff_a", PASSWORD, address="192.0.2.10")[1].status_code == 429
     planner.post(reverse("accounts:unlock"), {"kind": "ip_address", "value": "192.0.2.10"})
+    assert AuditEntry.objects.filter(action="login_unlock").latest("pk").changes == {
+        "接続元アドレス「192.0.2.10」のログイン停止": ["停止中", "解除"]
+    }
     client, response = attempt("/login/", "staff_a", PASSWORD, address="192.0.2.10")
     assert response.status_code == 302 and logged_in(client)
     page = planner.get(reverse("accounts:lockouts")).content.decode()

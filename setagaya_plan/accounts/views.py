@@ -5,11 +5,14 @@ from __future__ import annotations
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from setagaya_plan.accounts.lockout import locks_in_force
+from setagaya_plan.core import audit
 from setagaya_plan.core.access import planner_required
+from setagaya_plan.core.models import AuditEntry
 
 
 class UnlockForm(forms.Form):
@@ -34,6 +37,9 @@ def unlock(request):
     removed = AxesProxyHandler.reset_attempts(**{kind: value})
     label = dict(form.fields["kind"].choices)[kind]
     if removed:
+        changes = {f"{label}「{value}」のログイン停止": ["停止中", "解除"]}
+        account = get_user_model().objects.filter(username=value).first() if kind == "username" else None
+        audit.log(account, AuditEntry.Action.UNLOCK_LOGIN, request.user, changes=changes)
         messages.success(request, f"{label}「{value}」のログイン停止を解除しました。")
     else:
         messages.info(request, f"{label}「{value}」は停止されていません（すでに解除されたか、期限が過ぎています）。")

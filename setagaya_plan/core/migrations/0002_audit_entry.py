@@ -98,6 +98,7 @@ class Migration(migrations.Migration):
                             ("assign", "所管課の割当て"),
                             ("add", "追加"),
                             ("change", "変更"),
+                            ("login_unlock", "ログイン停止の解除"),
                             ("admin_add", "管理画面での追加"),
                             ("admin_change", "管理画面での変更"),
                             ("admin_delete", "管理画面での削除"),

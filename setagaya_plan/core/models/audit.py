@@ -55,6 +55,7 @@ class AuditEntry(models.Model):
         ASSIGN_SECTION = "assign", "所管課の割当て"
         ADD = "add", "追加"
         CHANGE = "change", "変更"
+        UNLOCK_LOGIN = "login_unlock", "ログイン停止の解除"
         # The Django admin.
         ADMIN_ADD = "admin_add", "管理画面での追加"
         ADMIN_CHANGE = "admin_change", "管理画面での変更"

@@ -1,6 +1,7 @@
 """manage.py create_user NAME --section 所管課 --role 役割: a real login with its section and role, in one step.
 
 For the first users of a new installation (the first 計画担当 then adds the others the same way or in the admin).
+What it creates is recorded in the audit trail with the command as its source (the password only as set).
 The password is asked twice and checked by the password rules; with --no-input a random initial password is
 printed instead, to hand over and be changed by the user at 「パスワード変更」.
 """
@@ -16,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from setagaya_plan.core.models import Membership, Section
+from setagaya_plan.core import audit
+from setagaya_plan.core.models import AuditEntry, Membership, Section
 
 ROLES = {**{role.value: role for role in Membership.Role}, **{role.label: role for role in Membership.Role}}
 
@@ -64,11 +66,16 @@ class Command(BaseCommand):
         password = self._ask_password(user) if interactive else secrets.token_urlsafe(12)
         user.set_password(password)
         with transaction.atomic():
+            created = []
             if found is None:
                 found = Section.objects.create(name=section)
+                created.append(found)
                 self.stdout.write(f"所管課「{section}」を作りました。")
             user.save()
-            Membership.objects.create(user=user, section=found, role=ROLES[role])
+            created += [user, Membership.objects.create(user=user, section=found, role=ROLES[role])]
+            for row in created:
+                changes = audit.diff({}, audit.snapshot(row))
+                audit.log(row, AuditEntry.Action.ADD, None, changes=changes, source="create_user")
         also_admin = "（管理画面も可）" if admin else ""
         self.stdout.write(f"ユーザー「{username}」を作りました: {found.name}の{ROLES[role].label}{also_admin}。")
         if not interactive:
