@@ -47,7 +47,8 @@ class VersionConflict(ReviewError):
         self.record = record
         who = record.updated_by.get_username() if record.updated_by else "他の利用者"
         super().__init__(
-            f"{who}さんが {timezone.localtime(record.updated_at):%Y-%m-%d %H:%M} に先に保存しました。"
+            f"{who}さんが {timezone.localtime(record.updated_at, timezone.get_default_timezone()):%Y-%m-%d %H:%M} "
+            "に先に保存しました。"
             "最新の内容を確認してから、もう一度入力してください。"
         )
 
