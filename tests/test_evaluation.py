@@ -14,7 +14,6 @@ from decimal import Decimal
 import pytest
 
 from indicators.evaluation import (
-    INFINITY,
     ActualData,
     Calendar,
     IndicatorData,
@@ -26,14 +25,13 @@ from indicators.evaluation import (
     baseline_year_of,
     default_fiscal_year,
     expected_on_line,
-    floor_rate,
-    format_rate,
     grade_indicator,
     is_regressed,
     progress_rate,
     rollup,
     shipped_scheme,
 )
+from setagaya_plan.lib.numerals import floor_rate, format_rate
 
 D = Decimal
 DEFAULT = shipped_scheme("default")
@@ -113,14 +111,6 @@ def test_regression_in_the_indicator_direction_with_tolerance():
     assert not is_regressed(D("14.0"), D("13.8"), "down", D(3))
     assert is_regressed(D("14.0"), D("13.8"), "down", D(0))
     assert not is_regressed(D(5), None, "up")
-
-
-def test_rates_are_shown_rounded_down_to_one_decimal():
-    assert format_rate(D("79.96")) == "79.9%"
-    assert format_rate(D("96.428571")) == "96.4%"
-    assert format_rate(D(1250)) == "1,250.0%"
-    assert format_rate(None) == "―"
-    assert format_rate(INFINITY) == "―"
 
 
 @pytest.mark.parametrize(

@@ -239,7 +239,7 @@ def test_csv_export_has_the_filtered_rows_with_bom_and_escaped_formulas(client, 
     assert header[:3] == ["コード", "基本目標", "推進施策"]
     by_code = {row[0]: row for row in rows[1:]}
     assert by_code[WEB_MAP][header.index("実績（承認済）")] == '\'=HYPERLINK("http://evil")'
-    assert by_code[WEB_MAP][header.index("評価")] == "達成"
+    assert by_code[WEB_MAP][header.index("評価")] == "◎達成"  # the badge's text, as in the workbook
     assert {"G1-M10-V1-O5/a", "G1-M10-V1-O5/b"} <= set(by_code)  # one line per part
     filtered = client.get(reverse("progress:indicator_export", args=["csv"]), {"year": 2024, "q": "ティーンズ"})
     lines = list(csv.reader(io.StringIO(filtered.content.decode("utf-8-sig"))))
@@ -254,7 +254,7 @@ def test_xlsx_export_opens_in_excel_with_numbers_as_numbers(client, planner_user
     row = [cell.value for cell in sheet[2]]
     assert row[0] == TRAINING and sheet.max_row == 2
     assert row[header.index("実績（承認済）")] == 3 and row[header.index("達成率（％）")] == 60
-    assert row[header.index("評価")] == "未達成"
+    assert row[header.index("評価")] == "×未達成"
     assert sheet.cell(row=2, column=header.index("評価") + 1).fill.fgColor.rgb.endswith("FFDADA")
     assert sheet.freeze_panes == "B2"
 
@@ -329,7 +329,7 @@ def test_indicator_page_of_a_downward_and_a_text_indicator(client, viewer_user):
     assert "※他者の支援状況から見た孤立。" in down
     text = client.get(reverse("progress:indicator", args=[WEB_MAP])).content.decode()
     assert "一部運用" in text and "全面運用" in text and "文章の目標のため、グラフはありません。" in text
-    assert "【実施計画 施策9-3】" in text
+    assert "【実施計画 施策９－３】" in text  # as the plan prints it, on every page and in the workbook
     relisted = client.get(reverse("progress:indicator", args=[VISITS])).content.decode()
     assert "推進施策1" in relisted and "推進施策9" in relisted and "【再掲】" in relisted
 

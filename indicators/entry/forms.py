@@ -17,7 +17,7 @@ from indicators.entry.workflow import SeriesValue
 from indicators.models import Actual, Indicator, Report, Series, Target
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.core.models import Section
-from setagaya_plan.lib.numerals import format_decimal, to_half_width
+from setagaya_plan.lib.numerals import format_decimal, format_value, to_half_width
 from setagaya_plan.lib.value_input import ValueRules, parse_value, plausibility_issue
 
 TEXT_MAX_LENGTH = 4000
@@ -51,7 +51,7 @@ class ActualLine:
     @property
     def part_label(self) -> str:
         """a) 多摩川洪水浸水想定区域内, 累計整備数, or "" for the whole indicator."""
-        return series_part_label(self.series)
+        return self.series.part_label
 
     @property
     def label(self) -> str:
@@ -70,7 +70,7 @@ class ActualLine:
     def baseline_display(self) -> str:
         series = self.series
         if series.baseline_value is not None:
-            text = with_unit(series.baseline_value, self.unit)
+            text = format_value(series.baseline_value, self.unit)
             return f"{text}（{series.baseline_note}）" if series.baseline_note else text
         return series.baseline_text or "―"
 
@@ -79,7 +79,7 @@ class ActualLine:
         if self.previous is None or (self.previous.value is None and not self.previous.text):
             return "―"
         if self.previous.value is not None:
-            return with_unit(self.previous.value, self.unit)
+            return format_value(self.previous.value, self.unit)
         return self.previous.text
 
     @property
@@ -87,7 +87,7 @@ class ActualLine:
         if self.current is None or (self.current.value is None and not self.current.text):
             return "―"
         if self.current.value is not None:
-            return with_unit(self.current.value, self.unit)
+            return format_value(self.current.value, self.unit)
         return self.current.text
 
     @property
@@ -109,21 +109,9 @@ class ActualLine:
         return "" if self.current.value is None else format_decimal(self.current.value)
 
 
-def series_part_label(series: Series) -> str:
-    if not series.key:
-        return ""
-    label = series.label or series.key
-    # a)/b) parts are printed with their letter; 整備数 / 累計整備数 by name only.
-    return f"{series.key}) {label}" if len(series.key) == 1 else label
-
-
 def actual_label(series: Series, fiscal_year: int) -> str:
-    names = [series.indicator.name, series_part_label(series)]
+    names = [series.indicator.name, series.part_label]
     return "　".join(name for name in names if name) + f"　{fiscal_year_label(fiscal_year)}実績"
-
-
-def with_unit(value: Decimal, unit: str) -> str:
-    return f"{format_decimal(value)}{unit}"
 
 
 def target_display(target: Target | None, series: Series) -> str:
@@ -132,7 +120,7 @@ def target_display(target: Target | None, series: Series) -> str:
     if target.is_deferred:
         return f"{target.deferred_to}（他計画で設定）"
     if target.value is not None:
-        text = with_unit(target.value, series.effective_unit)
+        text = format_value(target.value, series.effective_unit)
     else:
         text = target.text
     if target.is_multi_year:
@@ -260,7 +248,7 @@ class ActualsForm(forms.Form):
             value = cleaned.get(line.field_name)
             if value is not None and value != self.proposal.value:
                 issue = (
-                    f"{self.proposal.source_label}からの提案値（{with_unit(self.proposal.value, line.unit)}）と"
+                    f"{self.proposal.source_label}からの提案値（{format_value(self.proposal.value, line.unit)}）と"
                     "異なります。理由を確認コメントに入力してください。"
                 )
                 self.warnings[line.field_name] = issue

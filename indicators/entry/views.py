@@ -52,6 +52,7 @@ from measures.models import Measure, Plan
 from setagaya_plan.core.access import Role, is_planner, planner_required, roles_in, sections_of
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.core.models import FiscalYearSetting, Section
+from setagaya_plan.lib.numerals import format_rate, share
 
 UNASSIGNED = "none"
 
@@ -538,9 +539,7 @@ class CountRow:
 
     @property
     def approved_share(self) -> str:
-        if not self.due:
-            return "―"
-        return f"{self.counts[YearStatus.APPROVED] * 100 // self.due}%"
+        return format_rate(share(self.counts[YearStatus.APPROVED], self.due))
 
     @property
     def cells(self) -> list[int]:

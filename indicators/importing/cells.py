@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from setagaya_plan.lib.numerals import to_half_width
+from setagaya_plan.lib.numerals import plain_decimal, to_half_width
 from setagaya_plan.lib.spreadsheet import FORMULA_TRIGGERS
 from setagaya_plan.lib.value_input import ValueRules, number_from_cell, parse_value
 
@@ -306,13 +306,8 @@ def decimal_from_number(raw: int | float | Decimal) -> Decimal:
 
 
 def plain_number(value: Decimal | None) -> str:
-    """1180, 92.8: half width, no separators, no trailing zeros — how the data files write numbers."""
-    if value is None:
-        return ""
-    normalized = value.normalize()
-    if normalized == normalized.to_integral_value():
-        return str(int(normalized))
-    return f"{normalized:f}"
+    """1180, 92.8: half width, no separators, no trailing zeros — how the data files write numbers; "" for none."""
+    return "" if value is None else plain_decimal(value)
 
 
 def parse_name_cell(raw) -> NameCell:

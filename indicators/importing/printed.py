@@ -46,7 +46,7 @@ from indicators.importing.years import YearError, check_in_plan, parse_year_head
 from indicators.models import Indicator, Relisting, Series
 from measures.models import Measure
 from setagaya_plan.core.fiscal_years import era_label
-from setagaya_plan.lib.numerals import format_decimal, to_half_width
+from setagaya_plan.lib.numerals import format_value, to_half_width
 from setagaya_plan.lib.spreadsheet import escape_formula
 
 PROGRESS = "progress"
@@ -527,11 +527,9 @@ def _indicator_row(sheet, indicator: Indicator, number: str, relisted: bool, yea
     name = indicator.name + ("【再掲】" if relisted else "")
     if mode == "ab":
         name += "".join(f"\n{p.key}){p.label}" for p in parts)
-    refs = sorted(
-        (item.code for item in indicator.plan_items.all()), key=lambda c: [int(x) for x in c.split("-") if x.isdigit()]
-    )
+    refs = indicator.plan_refs()
     if refs:
-        name += "\n【実施計画 施策" + "、".join(refs) + "】"
+        name += "\n" + "".join(item.printed_label for item in refs)
     row_values = [number, name, _baseline_text(indicator, parts, mode)]
     spans: list[tuple[int, int]] = []
     year_values = []
@@ -558,8 +556,7 @@ def _indicator_row(sheet, indicator: Indicator, number: str, relisted: bool, yea
 
 
 def _amount(indicator: Indicator, series: Series, value) -> str:
-    unit = series.effective_unit
-    text = format_decimal(value) + unit
+    text = format_value(value, series.effective_unit)
     if indicator.qualifier == "延べ":
         text = "延べ" + text
     elif indicator.qualifier == "重複あり":
@@ -568,7 +565,8 @@ def _amount(indicator: Indicator, series: Series, value) -> str:
 
 
 def _labelled(mode: str, series: Series) -> str:
-    return f"{series.key})" if mode == "ab" else f"{series.label or series.key}\n"
+    # a)/b) lead their value on the same line (a)58件); 整備数 / 累計整備数 stand on a line of their own.
+    return series.part_mark if mode == "ab" else f"{series.part_mark}\n"
 
 
 def _baseline_text(indicator: Indicator, parts: list[Series], mode: str) -> str:

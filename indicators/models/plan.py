@@ -26,6 +26,7 @@ from indicators.models.reports import Report, YearStatus
 from measures.models import Initiative, Measure, Vision
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.core.models import Section
+from setagaya_plan.lib.numerals import to_full_width
 
 
 class ImplementationPlanItem(models.Model):
@@ -42,8 +43,18 @@ class ImplementationPlanItem(models.Model):
     def __str__(self) -> str:
         return f"実施計画 施策{self.code}"
 
-    def sort_key(self) -> tuple[int, ...]:
-        return tuple(int(part) for part in self.code.split("-") if part.isdigit())
+    @staticmethod
+    def code_key(code: str) -> tuple:
+        """The order of 施策 numbers: 9-3 before 10-1 (by number, not as text); the code breaks ties."""
+        return (tuple(int(part) for part in code.split("-") if part.isdigit()), code)
+
+    def sort_key(self) -> tuple:
+        return self.code_key(self.code)
+
+    @property
+    def printed_label(self) -> str:
+        """【実施計画 施策９－３】, as the plan prints it beside an indicator's name."""
+        return f"【実施計画 施策{to_full_width(self.code)}】"
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -167,6 +178,13 @@ class Indicator(models.Model):
             target.value is not None for series in self.series.all() for target in series.targets.all()
         )
 
+    def plan_refs(self) -> list[ImplementationPlanItem]:
+        """Its 実施計画 施策 in the plan's order (uses prefetched plan_items)."""
+        return sorted(self.plan_items.all(), key=ImplementationPlanItem.sort_key)
+
+    def plan_ref_codes(self) -> list[str]:
+        return [item.code for item in self.plan_refs()]
+
     def footnote_list(self) -> list[str]:
         return [line for line in self.footnotes.splitlines() if line.strip()]
 
@@ -287,6 +305,30 @@ class Series(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code}{'/' + self.key if self.key else ''}"
+
+    @property
+    def code(self) -> str:
+        """The indicator's code, with /a, /b, /yearly or /cumulative for a part: what exports and imports name."""
+        return f"{self.indicator.code}/{self.key}" if self.key else self.indicator.code
+
+    @property
+    def is_lettered(self) -> bool:
+        """An a)/b) part, printed with its letter (整備数 / 累計整備数 are printed by name only)."""
+        return len(self.key) == 1
+
+    @property
+    def part_mark(self) -> str:
+        """What a part's line starts with where several parts share a cell: a) or 累計整備数; "" for the whole."""
+        if not self.key:
+            return ""
+        return f"{self.key})" if self.is_lettered else (self.label or self.key)
+
+    @property
+    def part_label(self) -> str:
+        """a) 多摩川洪水浸水想定区域内, 累計整備数, or "" for the whole indicator."""
+        if not self.key:
+            return ""
+        return f"{self.key}) {self.label or self.key}" if self.is_lettered else self.part_mark
 
     @property
     def effective_unit(self) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from indicators.evaluation import STATUS_ICONS, Evaluator, Rollup, Status
+from indicators.evaluation import REGRESSED, Evaluator, Rollup, Status, status_badge
 from indicators.models import Indicator
 from indicators.progress.tables import measure_url
 from measures.models import Goal, Measure
@@ -98,9 +98,8 @@ def legend_context(evaluator_or_scheme) -> dict:
     return {
         "scheme": scheme,
         "met_labels": "・".join(level.label for level in scheme.levels if level.counts_as_met),
+        "regressed_badge": REGRESSED,
         "statuses": [
-            (status.label, STATUS_ICONS.get(status, ""), STATUS_EXPLANATIONS[status])
-            for status in Status
-            if status != Status.GRADED
+            (status_badge(status), STATUS_EXPLANATIONS[status]) for status in Status if status != Status.GRADED
         ],
     }
