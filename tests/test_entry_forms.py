@@ -77,7 +77,7 @@ def test_deferred_year_needs_no_actual_to_submit():
 
 
 def test_a_merged_target_is_not_judged_before_its_last_year():
-    # 4箇所 over 令和6–8年度: one home in 令和6年度 is not yet a shortfall.
+    # 4箇所 over 令和6–8年度: one home in 令和6年度 does not yet miss the target.
     homes = indicator("G1-M05-V2-A1-1")
     fields = {f"actual_{series.pk}": "1" for series in homes.series.all()}
     data = {"version": "0", **fields}

@@ -355,7 +355,7 @@ def test_a_number_beside_a_text_is_kept(client, entry_user, section):
 # --- submitting ---------------------------------------------------------------------------------------------------
 
 
-def test_shortfall_without_factor_analysis_is_refused_and_nothing_saved(client, entry_user, section):
+def test_missing_the_target_without_factor_analysis_is_refused_and_nothing_saved(client, entry_user, section):
     client.force_login(entry_user)
     response = post(client, TRAINING, {"": "３"}, action="submit")  # 3 < 5
     page = response.content.decode()
@@ -366,7 +366,7 @@ def test_shortfall_without_factor_analysis_is_refused_and_nothing_saved(client, 
     assert report_of(TRAINING) is None
 
 
-def test_shortfall_on_a_downward_indicator_is_above_its_target(client, entry_user, section):
+def test_a_downward_indicator_misses_its_target_above_its_target(client, entry_user, section):
     client.force_login(entry_user)
     page = post(client, ISOLATION, {"": "14.0"}, action="submit").content.decode()  # aims down to 13.5%
     assert "提出には要因分析が必要です" in page

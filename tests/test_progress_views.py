@@ -46,7 +46,7 @@ def indicator(code: str) -> Indicator:
 
 
 @pytest.fixture
-def shortfall(entry_user, approver_user):
+def needs_attention(entry_user, approver_user):
     """研修 3回 of 5 in 令和6年度: 60% → 未達成, approved by the section's approver."""
     return approve(
         indicator(TRAINING),
@@ -95,7 +95,7 @@ def test_read_pages_refuse_post(client, planner_user, name, args):
     assert client.post(reverse(name, args=args)).status_code == 405
 
 
-def test_dashboard_flags_the_shortfall_and_links_to_the_measure(client, viewer_user, shortfall):
+def test_dashboard_flags_the_indicator_needing_attention_and_links_to_the_measure(client, viewer_user, needs_attention):
     client.force_login(viewer_user)
     page = client.get(reverse("progress:dashboard"), {"year": 2024}).content.decode()
     assert "進捗状況　令和6年度（2024年度）" in page
@@ -107,7 +107,7 @@ def test_dashboard_flags_the_shortfall_and_links_to_the_measure(client, viewer_u
     assert "この基本目標の推進施策はまだ登録されていません" in page
 
 
-def test_dashboard_counts_per_measure(client, planner_user, shortfall):
+def test_dashboard_counts_per_measure(client, planner_user, needs_attention):
     client.force_login(planner_user)
     response = client.get(reverse("progress:dashboard"), {"year": 2024})
     goal1 = response.context["goals"][0]
@@ -116,7 +116,7 @@ def test_dashboard_counts_per_measure(client, planner_user, shortfall):
     assert row.rollup.total == 13  # 推進施策1 prints 13 indicators
     assert row.level_counts == [0, 0, 1]  # 達成, 概ね達成, 未達成
     assert (row.rollup.complete, row.rollup.due) == (1, 13)
-    assert [grade.code for _, grade in row.shortfalls] == [TRAINING]
+    assert [grade.code for _, grade in row.attention] == [TRAINING]
     assert response.context["total"].total == 80
 
 
@@ -183,10 +183,10 @@ def test_indicator_list_filters_by_plan_place_section_and_plan_item(client, plan
     assert all(code.startswith("G1-M05") for code in codes(client.get(url, {"plan_item": item.pk})))
 
 
-def test_indicator_list_filters_by_grade(client, planner_user, shortfall):
+def test_indicator_list_filters_by_grade(client, planner_user, needs_attention):
     client.force_login(planner_user)
     url = reverse("progress:indicator_list")
-    assert codes(client.get(url, {"year": 2024, "grade": "shortfall"})) == [TRAINING]
+    assert codes(client.get(url, {"year": 2024, "grade": "attention"})) == [TRAINING]
     assert codes(client.get(url, {"year": 2024, "grade": "not_met"})) == [TRAINING]
     assert TRAINING not in codes(client.get(url, {"year": 2024, "grade": "missing"}))
     assert codes(client.get(url, {"year": 2024, "grade": "met"})) == []
@@ -211,7 +211,7 @@ def test_indicator_list_explains_bad_filters(client, planner_user, params, messa
     assert message in page and "該当する条件は適用していません" in page
 
 
-def test_indicator_list_sorts_and_paginates(client, planner_user, shortfall):
+def test_indicator_list_sorts_and_paginates(client, planner_user, needs_attention):
     client.force_login(planner_user)
     url = reverse("progress:indicator_list")
     response = client.get(url, {"year": 2024, "sort": "-grade"})
@@ -246,9 +246,9 @@ def test_csv_export_has_the_filtered_rows_with_bom_and_escaped_formulas(client, 
     assert [line[0] for line in lines[1:]] == [TEENS]
 
 
-def test_xlsx_export_opens_in_excel_with_numbers_as_numbers(client, planner_user, shortfall):
+def test_xlsx_export_opens_in_excel_with_numbers_as_numbers(client, planner_user, needs_attention):
     client.force_login(planner_user)
-    response = client.get(reverse("progress:indicator_export", args=["xlsx"]), {"year": 2024, "grade": "shortfall"})
+    response = client.get(reverse("progress:indicator_export", args=["xlsx"]), {"year": 2024, "grade": "attention"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     header = [cell.value for cell in sheet[1]]
     row = [cell.value for cell in sheet[2]]
@@ -267,7 +267,7 @@ def test_export_of_an_unknown_format_is_404(client, planner_user):
 # --- measure and indicator pages -----------------------------------------------------------------------------
 
 
-def test_measure_page_is_laid_out_as_printed_with_actual_and_grade(client, viewer_user, shortfall):
+def test_measure_page_is_laid_out_as_printed_with_actual_and_grade(client, viewer_user, needs_attention):
     client.force_login(viewer_user)
     page = client.get(reverse("progress:measure", args=[1, 1]), {"year": 2024}).content.decode()
     assert "推進施策1　地区で相談を受け止め、つながり続ける仕組み" in page
@@ -303,7 +303,7 @@ def test_unknown_measure_is_404(client, viewer_user):
     assert client.get(reverse("progress:measure", args=[3, 1])).status_code == 404
 
 
-def test_indicator_page_shows_targets_actuals_chart_and_analysis(client, planner_user, shortfall):
+def test_indicator_page_shows_targets_actuals_chart_and_analysis(client, planner_user, needs_attention):
     client.force_login(planner_user)
     page = client.get(reverse("progress:indicator", args=[TRAINING])).content.decode()
     assert "地域包括ケアの地区展開に関する研修の実施及び動画公開" in page
@@ -314,7 +314,7 @@ def test_indicator_page_shows_targets_actuals_chart_and_analysis(client, planner
     assert "60.0%" in page and "50.0%" in page  # 達成率 3/5, 進捗率 (3−1)/(5−1)
 
 
-def test_indicator_page_hides_section_details_from_other_sections(client, other_entry_user, shortfall):
+def test_indicator_page_hides_section_details_from_other_sections(client, other_entry_user, needs_attention):
     client.force_login(other_entry_user)
     page = client.get(reverse("progress:indicator", args=[TRAINING])).content.decode()
     assert "講師の確保が遅れ、3回にとどまった。" in page  # approved analysis is shared
@@ -342,7 +342,7 @@ def test_unknown_indicator_is_404(client, viewer_user):
 # --- annual report ---------------------------------------------------------------------------------------------
 
 
-def test_annual_report_prints_every_measure(client, viewer_user, shortfall):
+def test_annual_report_prints_every_measure(client, viewer_user, needs_attention):
     client.force_login(viewer_user)
     page = client.get(reverse("progress:report", args=[2024])).content.decode()
     assert "進捗状況報告" in page and "令和6年度（2024年度）" in page
@@ -376,7 +376,7 @@ def test_settings_and_baselines_need_login(client, name, args):
     assert client.get(reverse(name, args=args)).status_code == 302
 
 
-def test_planner_switches_the_scheme(client, planner_user, shortfall):
+def test_planner_switches_the_scheme(client, planner_user, needs_attention):
     client.force_login(planner_user)
     pace = GradingScheme.objects.get(code="pace")
     response = client.post(reverse("progress:settings"), {"action": "activate", "scheme": pace.pk, "reason": "試行"})
@@ -485,7 +485,7 @@ def test_settings_reinstall_the_shipped_schemes_when_none_are_stored(client, pla
 # --- confirmed baselines ---------------------------------------------------------------------------------------
 
 
-def test_planner_records_a_confirmed_baseline(client, planner_user, shortfall):
+def test_planner_records_a_confirmed_baseline(client, planner_user, needs_attention):
     client.force_login(planner_user)
     url = reverse("progress:baseline", args=[TRAINING])
     assert "確定した現況値" in client.get(url).content.decode()
@@ -530,7 +530,7 @@ def test_baseline_of_an_unknown_indicator_is_404(client, planner_user):
     assert client.get(reverse("progress:baseline", args=["G9-M99-V9-A9"])).status_code == 404
 
 
-def test_reports_stay_unchanged_by_progress_pages(client, planner_user, shortfall):
+def test_reports_stay_unchanged_by_progress_pages(client, planner_user, needs_attention):
     client.force_login(planner_user)
     before = list(Report.objects.values_list("pk", "version", "status"))
     for name, args in READ_ONLY_URLS:

@@ -338,20 +338,20 @@ class EntryForm(ActualsForm):
         return cleaned
 
     def _check_complete(self, cleaned) -> None:
-        shortfall = False
+        misses_target = False
         for line in self.lines:
             if line.field_name in self.errors:
                 continue
             typed = cleaned.get(line.field_name)
             if typed in (None, "") and line.series.expects_actual(self.fiscal_year):
                 self.add_error(line.field_name, "提出するには実績を入力してください。")
-            elif not line.takes_text and line.series.falls_short(self.fiscal_year, typed):
-                shortfall = True
+            elif not line.takes_text and line.series.misses_target(self.fiscal_year, typed):
+                misses_target = True
         grade = cleaned.get("self_grade", "")
         if "self_grade" in self.fields and not grade:
             self.add_error("self_grade", "提出するには自己評価を選んでください。")
-        if shortfall or grade in (Report.SelfGrade.MOSTLY, Report.SelfGrade.NOT_MET):
-            reason = "目標に届いていないため" if shortfall else "自己評価が「達成」ではないため"
+        if misses_target or grade in (Report.SelfGrade.MOSTLY, Report.SelfGrade.NOT_MET):
+            reason = "目標に届いていないため" if misses_target else "自己評価が「達成」ではないため"
             if not cleaned.get("factor_analysis", "").strip():
                 self.add_error("factor_analysis", f"{reason}、提出には要因分析が必要です。")
             if not cleaned.get("next_steps", "").strip():

@@ -132,7 +132,7 @@ class Level:
     label: str
     min_rate: Decimal | None = None
     counts_as_met: bool = False
-    is_shortfall: bool = False
+    needs_attention: bool = False
     self_grade: str = ""
     colour: str = "gray"
     icon: str = ""

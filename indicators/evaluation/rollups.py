@@ -43,8 +43,8 @@ class Rollup:
         return sum(1 for grade in self.grades if grade.due and grade.approved)
 
     @property
-    def shortfalls(self) -> list[IndicatorGrade]:
-        return [grade for grade in self.grades if grade.is_shortfall]
+    def attention(self) -> list[IndicatorGrade]:
+        return [grade for grade in self.grades if grade.needs_attention]
 
     @property
     def regressed(self) -> int:

@@ -359,11 +359,13 @@ class Series(models.Model):
         target = self.target_for(fiscal_year)
         return not (target and target.is_deferred)
 
-    def falls_short(self, fiscal_year: int, value: Decimal | None) -> bool:
-        """Whether an actual misses the year's numeric target in the indicator's direction.
+    def misses_target(self, fiscal_year: int, value: Decimal | None) -> bool:
+        """目標未達: an actual misses the year's numeric target in the indicator's direction.
 
-        A target merged over several years is judged in its last year: a summed count by the actuals of all its
-        years, a level or running total by that year's value.
+        What entry checks before a report is submitted (要因分析 and 今後の方向性 become required); not a grade.
+        Grades that need attention (注意) are the evaluation's `needs_attention`. A target merged over several
+        years is judged in its last year: a summed count by the actuals of all its years, a level or running total
+        by that year's value.
         """
         target = self.target_for(fiscal_year)
         if value is None or target is None or target.value is None:

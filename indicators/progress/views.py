@@ -54,7 +54,8 @@ from setagaya_plan.lib.spreadsheet import excel_csv
 @login_required
 @require_safe
 def dashboard(request):
-    """計画担当・管理職向け: for a fiscal year, one row per 推進施策 with its grades, shortfalls and completeness."""
+    """計画担当・管理職向け: for a fiscal year, one row per 推進施策 with its grades, those needing attention (注意)
+    and completeness."""
     today = timezone.localdate()
     year, year_form, _ = selected_year(request, today)
     indicators = list(all_indicators())

@@ -1,4 +1,5 @@
-"""A planner follows a shortfall from the dashboard to the measure and the indicator, then downloads the report."""
+"""A planner follows an indicator needing attention (注意) from the dashboard to the measure and the indicator,
+then downloads the report."""
 
 from __future__ import annotations
 
@@ -47,12 +48,14 @@ def demo_planner(plan_loaded):
         factor_analysis="講師の確保が遅れ、3回にとどまった。",
         next_steps="年度当初に講師を確保する。",
     )
-    # A met one, so the shortfall is not the only grade on the page: 推進施策9 ティーンズプロジェクト 133 → 140.
+    # A met one, so the one needing attention is not the only grade: 推進施策9 ティーンズプロジェクト 133 → 140.
     approve(Indicator.objects.get(code="G1-M09-V1-A1"), 2024, user, {"": Decimal(140)})
     return user
 
 
-def test_planner_follows_a_shortfall_and_downloads_the_report(demo_planner, live_server, page: Page, tmp_path):
+def test_planner_follows_an_indicator_needing_attention_and_downloads_the_report(
+    demo_planner, live_server, page: Page, tmp_path
+):
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("ユーザー名").fill("demo_planner")
     page.get_by_label("パスワード").fill(PASSWORD)
@@ -63,9 +66,9 @@ def test_planner_follows_a_shortfall_and_downloads_the_report(demo_planner, live
     page.get_by_role("button", name="表示").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("進捗状況　令和6年度（2024年度）")
 
-    # The shortfall is flagged in its measure's row, by text and icon.
+    # The indicator needing attention is flagged in its measure's row, by text and icon.
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name="推進施策1　地区で相談を受け止め"))
-    expect(row.locator(".shortfalls .grade")).to_have_text("×未達成")
+    expect(row.locator(".attention .grade")).to_have_text("×未達成")
     row.get_by_role("link", name=NAME).click()
 
     # The measure page, as printed, at the indicator: the approved actual and its grade under the target.
