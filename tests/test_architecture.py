@@ -1,4 +1,4 @@
-"""The layering of docs/architecture.md, checked on the source with `ast` (no imports are run).
+"""The layering of docs/architecture.md, checked on the code with `ast` (no imports are run).
 
 Imports only go downwards: setagaya_plan.lib → measures.models → setagaya_plan.core → indicators → consultations.
 No module-level import cycle among the project's modules, and no import of a project module inside a function

@@ -1,6 +1,6 @@
 """The entry forms' small rules: labels, what a target looks like, text or number, per-year references.
 
-Values asserted were read from the source text: 認知症高齢者グループホームの新規整備数 整備数 ４箇所 over 令和6–8年度
+Values asserted were read from the printed plan: 認知症高齢者グループホームの新規整備数 整備数 ４箇所 over 令和6–8年度
 (merged cell) and 令和9年度 第10期世田谷区高齢者保健福祉計画・介護保険事業計画に基づく取組み; 在宅療養資源マップの
 Web運用 一部運用 → 全面運用; 孤立していると思われる区民の割合 13.5%.
 """

@@ -14,7 +14,7 @@ from indicators.models import Report
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "demo-pass-for-browser"
-# ティーンズプロジェクトの実施回数: 令和６年度の目標 １３３回 (source text, 推進施策9).
+# ティーンズプロジェクトの実施回数: 令和６年度の目標 １３３回 (printed plan, 第4章 推進施策9).
 NAME = "ティーンズプロジェクトの実施回数"
 VALUE_LABEL = f"{NAME}　令和6年度（2024年度）実績"
 
