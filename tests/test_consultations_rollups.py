@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.urls import reverse
 
 from consultations import tables
 from consultations.models import Agency, Area, Category, ConsultationCount, District, WindowType
 from consultations.workflow import Place, approve, save_counts, submit
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_february_2025():
-    with time_machine.travel(datetime.datetime(2025, 2, 15, 10, tzinfo=ZoneInfo("Asia/Tokyo")), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_february_2025")]
 
 
 def _enter(user, place: Place, fiscal_year: int, month: int, cells: dict, status: str = "draft"):

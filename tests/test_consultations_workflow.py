@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from consultations.models import (
     Agency,
@@ -30,16 +28,9 @@ from consultations.workflow import (
 )
 from indicators.entry.workflow import set_year_lock
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_february_2025")]
 
 JST = ZoneInfo("Asia/Tokyo")
-
-
-@pytest.fixture(autouse=True)
-def _in_february_2025():
-    # 令和6年度（2024年度）: April 2024 – February 2025 have begun, March 2025 has not.
-    with time_machine.travel(datetime.datetime(2025, 2, 15, 10, tzinfo=JST), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -5,13 +5,11 @@ confirmed baselines — for every role, with wrong methods and real-looking bad 
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 from decimal import Decimal
 
 import openpyxl
 import pytest
-import time_machine
 from django.urls import reverse
 
 from bench.plan_data import approve
@@ -25,20 +23,13 @@ from indicators.models import (
 )
 from measures.models import Goal, Measure, Vision
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("after_the_2024_deadline")]
 
 TRAINING = "G1-M01-V1-A3"  # 推進施策1 行動量3 研修: １回 → ５回 (owned by the section under test)
 ISOLATED = "G1-M01-V3-O1"  # 孤立していると思われる区民の割合 13.8% → 13.5% …, aims down (section's)
 WEB_MAP = "G1-M02-V1-A2"  # 在宅療養資源マップのWeb運用: 一部運用 … (section's)
 VISITS = "G1-M01-V4-A2"  # 地域資源開発における団体訪問件数, 【再掲】 in 推進施策9 as 行動量3
 TEENS = "G1-M09-V1-A1"  # ティーンズプロジェクトの実施回数 (other section's)
-
-
-@pytest.fixture(autouse=True)
-def _after_the_2024_deadline():
-    # 令和7年度 is running; 令和6年度's actuals were due on 30 June 2025.
-    with time_machine.travel(datetime.datetime(2025, 9, 1, 10, tzinfo=datetime.UTC), tick=False):
-        yield
 
 
 def indicator(code: str) -> Indicator:
@@ -60,11 +51,6 @@ def needs_attention(entry_user, approver_user):
     )
 
 
-def login(client, users_by_role, role):
-    if users_by_role[role] is not None:
-        client.force_login(users_by_role[role])
-
-
 READ_ONLY_URLS = [
     ("progress:dashboard", []),
     ("progress:indicator_list", []),
@@ -84,8 +70,8 @@ def test_read_pages_need_login(client, name, args):
 
 @pytest.mark.parametrize("role", ["entry", "approver", "viewer", "planner", "other_entry"])
 @pytest.mark.parametrize("name, args", READ_ONLY_URLS)
-def test_every_logged_in_role_reads_progress(client, users_by_role, role, name, args):
-    login(client, users_by_role, role)
+def test_every_logged_in_role_reads_progress(client, log_in_as, role, name, args):
+    log_in_as(role)
     assert client.get(reverse(name, args=args)).status_code == 200
 
 
@@ -364,8 +350,8 @@ PLANNER_ONLY = [("progress:settings", []), ("progress:baseline", [TRAINING])]
 
 @pytest.mark.parametrize("name, args", PLANNER_ONLY)
 @pytest.mark.parametrize("role", ["entry", "approver", "viewer", "other_entry"])
-def test_settings_and_baselines_are_for_planners(client, users_by_role, role, name, args):
-    login(client, users_by_role, role)
+def test_settings_and_baselines_are_for_planners(client, log_in_as, role, name, args):
+    log_in_as(role)
     assert client.get(reverse(name, args=args)).status_code == 403
     assert client.post(reverse(name, args=args), {"action": "activate"}).status_code == 403
     assert not EvaluationChange.objects.exists() and not ConfirmedBaseline.objects.exists()

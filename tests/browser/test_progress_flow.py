@@ -7,16 +7,13 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from bench.plan_data import approve
 from indicators.models import Indicator
-from setagaya_plan.core.models import Membership, Section
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "pass-for-test-1"
 TRAINING = "G1-M01-V1-A3"
 NAME = "地域包括ケアの地区展開に関する研修の実施及び動画公開"
 HEADER = [
@@ -33,12 +30,9 @@ HEADER = [
 
 
 @pytest.fixture
-def demo_planner(plan_loaded):
-    """Like `create_demo_users`: demo_planner is a 計画担当 of 保健福祉政策課."""
-    user = get_user_model().objects.create_user("demo_planner", password=PASSWORD)
-    Membership.objects.create(
-        user=user, section=Section.objects.create(name="保健福祉政策課"), role=Membership.Role.PLANNER
-    )
+def graded(demo_users, django_user_model):
+    """Two approved 令和6年度 actuals, entered and approved by demo_planner (a 計画担当 of 保健福祉政策課)."""
+    user = django_user_model.objects.get(username="demo_planner")
     # 推進施策1 行動量3 研修: １回 → ５回 in 令和6年度; 3 approved → 60% 未達成.
     approve(
         Indicator.objects.get(code=TRAINING),
@@ -54,12 +48,9 @@ def demo_planner(plan_loaded):
 
 
 def test_planner_follows_an_indicator_needing_attention_and_downloads_the_report(
-    demo_planner, live_server, page: Page, tmp_path
+    graded, log_in, live_server, page: Page, tmp_path
 ):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("ユーザー名").fill("demo_planner")
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    log_in("demo_planner")
 
     page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="進捗状況").click()
     page.get_by_label("年度").select_option(label="令和6年度（2024年度）")
@@ -68,7 +59,7 @@ def test_planner_follows_an_indicator_needing_attention_and_downloads_the_report
 
     # The indicator needing attention is flagged in its measure's row, by text and icon.
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name="推進施策1　地区で相談を受け止め"))
-    expect(row.locator(".attention .grade")).to_have_text("×未達成")
+    expect(row.locator(".attention-list .grade")).to_have_text("×未達成")
     row.get_by_role("link", name=NAME).click()
 
     # The measure page, as printed, at the indicator: the approved actual and its grade under the target.
@@ -109,5 +100,6 @@ def test_planner_follows_an_indicator_needing_attention_and_downloads_the_report
     assert actual[:2] == [None, "実績"] and actual[3] == 3 and actual[8] == TRAINING
     grade_cell = sheet.cell(row=target_index + 2, column=4)
     assert "未達成" in grade_cell.number_format and grade_cell.fill.fgColor.rgb.endswith("FFDADA")
-    listed = {row[0]: row for row in workbook["指標一覧"].iter_rows(min_row=2, values_only=True)}
-    assert listed[TRAINING][12] == "×未達成"
+    header, *lines = workbook["指標一覧"].iter_rows(values_only=True)
+    listed = {row[0]: row for row in lines}
+    assert listed[TRAINING][header.index("評価")] == "×未達成"
