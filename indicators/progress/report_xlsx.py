@@ -244,6 +244,9 @@ def _measure_sheet(workbook: Workbook, measure: Measure, visions, indicators, ev
         sheet.print_title_rows = f"{first_header}:{first_header}"
 
 
+UNGRADED = [status for status in Status if status != Status.GRADED]
+
+
 def _summary_sheet(sheet: Worksheet, evaluator: Evaluator, indicators, year: int, today: datetime.date) -> None:
     scheme = evaluator.scheme
     sheet.title = "概要"
@@ -262,14 +265,13 @@ def _summary_sheet(sheet: Worksheet, evaluator: Evaluator, indicators, year: int
         1,
         f"評価方式：{scheme.name}　作成日：{today:%Y年%m月%d日}　承認済の実績のみで評価しています。",
     )
-    statuses = [s for s in Status if s != Status.GRADED]
     header = [
         "基本目標",
         "推進施策",
         "名称",
         "指標数",
         *[grade_text(level) for level in scheme.levels],
-        *[status.label for status in statuses],
+        *[status.label for status in UNGRADED],
         REGRESSED.text,
         "達成の割合（％）",
         "承認済／対象",
@@ -277,51 +279,60 @@ def _summary_sheet(sheet: Worksheet, evaluator: Evaluator, indicators, year: int
     header_row = 4
     for column, title in enumerate(header, start=1):
         _write(sheet, header_row, column, title, font=BOLD, fill=HEADER_FILL, border=BORDER, alignment=WRAP)
-    row_index = header_row + 1
+    row_index = _write_rollups(sheet, header_row + 1, evaluator, indicators, year, len(header))
+    _write_legend(sheet, row_index + 1, scheme)
+    for column, width in enumerate([10, 10, 44, 8] + [12] * (len(header) - 4), start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = f"D{header_row + 1}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+
+
+def _write_rollups(sheet: Worksheet, row_index: int, evaluator: Evaluator, indicators, year: int, width: int) -> int:
+    """One row per 推進施策, a total per 基本目標 and one for the plan (in bold); returns the next free row."""
     rows = measure_rows(indicators, evaluator, year)
-
-    def write_rollup(r: int, goal_number, measure_number, title, rollup) -> None:
-        counts = rollup.counts
-        values = [
-            goal_number,
-            measure_number,
-            title,
-            rollup.total,
-            *[counts[level.code] for level in scheme.levels],
-            *[counts[status.value] for status in statuses],
-            rollup.regressed,
-            cell_number(floor_rate(rollup.share_met)),
-            f"{rollup.complete}／{rollup.due}",
-        ]
-        for column, value in enumerate(values, start=1):
-            cell = _write(sheet, r, column, value, border=BORDER)
-            if column == len(values) - 1:
-                cell.number_format = RATE_CELL_FORMAT
-        for index, level in enumerate(scheme.levels):
-            if counts[level.code]:
-                sheet.cell(row=r, column=5 + index).fill = fill(level.colour)
-
+    totals = []
     for goal in Goal.objects.order_by("number"):
-        goal_rows = [row for row in rows if row.measure.goal_id == goal.pk]
-        for row in goal_rows:
-            write_rollup(row_index, goal.number, row.measure.number, row.measure.title, row.rollup)
+        for row in (row for row in rows if row.measure.goal_id == goal.pk):
+            _write_rollup(
+                sheet, row_index, evaluator.scheme, (goal.number, row.measure.number, row.measure.title), row.rollup
+            )
             row_index += 1
         own = [i for i in indicators if i.vision.measure.goal_id == goal.pk]
-        write_rollup(
-            row_index,
-            goal.number,
-            "計",
-            f"基本目標{goal.number}（再掲を除く）",
-            evaluator.rollup(own, year, unique=True),
-        )
-        for column in range(1, len(header) + 1):
-            sheet.cell(row=row_index, column=column).font = BOLD
+        label = (goal.number, "計", f"基本目標{goal.number}（再掲を除く）")
+        _write_rollup(sheet, row_index, evaluator.scheme, label, evaluator.rollup(own, year, unique=True))
+        totals.append(row_index)
         row_index += 1
-    write_rollup(row_index, "計", "", "計画全体（再掲を除く）", evaluator.rollup(indicators, year, unique=True))
-    for column in range(1, len(header) + 1):
-        sheet.cell(row=row_index, column=column).font = BOLD
-    row_index += 2
+    label = ("計", "", "計画全体（再掲を除く）")
+    _write_rollup(sheet, row_index, evaluator.scheme, label, evaluator.rollup(indicators, year, unique=True))
+    totals.append(row_index)
+    for total_row in totals:
+        for column in range(1, width + 1):
+            sheet.cell(row=total_row, column=column).font = BOLD
+    return row_index + 1
 
+
+def _write_rollup(sheet: Worksheet, row: int, scheme, label: tuple, rollup) -> None:
+    counts = rollup.counts
+    values = [
+        *label,
+        rollup.total,
+        *[counts[level.code] for level in scheme.levels],
+        *[counts[status.value] for status in UNGRADED],
+        rollup.regressed,
+        cell_number(floor_rate(rollup.share_met)),
+        f"{rollup.complete}／{rollup.due}",
+    ]
+    for column, value in enumerate(values, start=1):
+        cell = _write(sheet, row, column, value, border=BORDER)
+        if column == len(values) - 1:
+            cell.number_format = RATE_CELL_FORMAT
+    for index, level in enumerate(scheme.levels):
+        if counts[level.code]:
+            sheet.cell(row=row, column=5 + index).fill = fill(level.colour)
+
+
+def _write_legend(sheet: Worksheet, row_index: int, scheme) -> None:
+    """Every badge with what it means: the levels with their thresholds, 後退, and the statuses."""
     _write(sheet, row_index, 1, "凡例", font=BOLD)
     row_index += 1
     for level in scheme.levels:
@@ -332,14 +343,10 @@ def _summary_sheet(sheet: Worksheet, evaluator: Evaluator, indicators, year: int
     _write(sheet, row_index, 1, REGRESSED.text, border=BORDER)
     _write(sheet, row_index, 3, "実績が現況値より悪化（割合は許容幅を超えた悪化）")
     row_index += 1
-    for status in statuses:
+    for status in UNGRADED:
         badge = status_badge(status)
         _write(sheet, row_index, 1, badge.text, fill=fill(badge.colour), border=BORDER)
         row_index += 1
-    for column, width in enumerate([10, 10, 44, 8] + [12] * (len(header) - 4), start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = f"D{header_row + 1}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
 def write_list_sheet(sheet: Worksheet, lines: list[YearLine]) -> None:
