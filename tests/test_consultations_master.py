@@ -56,7 +56,6 @@ def test_28_districts_in_the_right_5_areas_in_the_ward_order():
 def test_place_labels():
     district = District.objects.get(name="池尻")
     assert str(district) == "池尻地区"
-    assert district.center_name == "池尻まちづくりセンター"
     assert str(district.area) == "世田谷地域"
     assert district.area.office_name == "世田谷総合支所"
 

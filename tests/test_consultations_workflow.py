@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from consultations.models import (
@@ -29,9 +27,6 @@ from consultations.workflow import (
 from indicators.entry.workflow import set_year_lock
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_february_2025")]
-
-JST = ZoneInfo("Asia/Tokyo")
-
 
 @pytest.fixture
 def ikejiri() -> Place:

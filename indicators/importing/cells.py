@@ -94,10 +94,6 @@ class ValueCell:
     parts: tuple[PartValue, ...] = field(default=())
 
     @property
-    def is_blank(self) -> bool:
-        return self.kind in (EMPTY, DASH)
-
-    @property
     def cumulative(self) -> bool:
         return CUMULATIVE in self.remarks
 
@@ -114,7 +110,6 @@ class NameCell:
     plan_refs: tuple[str, ...] = ()
     relisted: bool = False
     part_labels: dict[str, str] = field(default_factory=dict)
-    footnote_mark: bool = False
 
 
 def parse_value_cell(raw) -> ValueCell:
@@ -372,14 +367,12 @@ def parse_name_cell(raw) -> NameCell:
         elif line.strip():
             name_lines.append(line)
     name = join_lines("\n".join(name_lines))
-    footnote = bool(_FOOTNOTE_MARK.search(name))
-    name = _FOOTNOTE_MARK.sub("", name).strip()
+    name = _FOOTNOTE_MARK.sub("", name).strip()  # the ※ mark points at the footnotes, kept apart
     return NameCell(
         name=name,
         plan_refs=tuple(dict.fromkeys(refs)),
         relisted=relisted,
         part_labels=labels,
-        footnote_mark=footnote,
     )
 
 

@@ -270,8 +270,6 @@ class Relisting(models.Model):
 class Series(models.Model):
     """One line of values of an indicator: the whole indicator, or one part of it (a)/b), 整備数 / 累計整備数)."""
 
-    MAIN = ""
-
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="series", verbose_name="指標")
     key = models.CharField(
         "内訳キー",
