@@ -52,6 +52,10 @@ _.ORANGE
 _.RED
 _.is_staff  # User.is_staff, set by create_demo_users
 
+# Public API without a caller yet.
+_.fiscal_year_start  # the fiscal-year module's first and last day of a year (docs/architecture.md)
+_.fiscal_year_end
+
 # Framework protocols.
 _.memo  # copy.deepcopy's argument of Dataset.__deepcopy__
 _.instance_loader  # django-import-export Resource.import_row(row, instance_loader, **kwargs)
@@ -61,6 +65,19 @@ _.IndicatorsConfig  # AppConfig classes, found by Django through INSTALLED_APPS
 _.MeasuresConfig
 _.ConsultationsConfig
 _.CoreConfig
+_.AccountsConfig
+_.OperationsConfig
+_.HealthCheckMiddleware  # settings.MIDDLEWARE
+_.server_error  # urls.handler500
+_.handler500  # Django reads it from the root URLconf
+_.LockoutHandler  # settings.AXES_HANDLER
+_.lockout_response  # settings.AXES_LOCKOUT_CALLABLE
+_.original_response  # django-axes' lockout callable signature
+_.axes_credentials  # django-axes reads it from the request
+_.msg  # logging.LogRecord, rewritten by the request-log filter
+_.exc_text
+_.handle_starttag  # html.parser.HTMLParser hook (tests/test_content_security_policy.py)
+_.prompt  # getpass.getpass(prompt) replaced in tests
 
 # openpyxl cell and sheet settings (written, read by Excel).
 _.font
@@ -107,6 +124,32 @@ _.DEFAULT_FROM_EMAIL
 _.IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT  # django-import-export
 _.DJANGO_TABLES2_TEMPLATE  # django-tables2
 _.LOGGING
+_.AUTHENTICATION_BACKENDS
+_.SESSION_COOKIE_AGE
+_.SESSION_SAVE_EVERY_REQUEST
+_.SESSION_EXPIRE_AT_BROWSER_CLOSE
+_.SECURE_PROXY_SSL_HEADER
+_.SECURE_SSL_REDIRECT
+_.SECURE_HSTS_SECONDS
+_.SECURE_HSTS_INCLUDE_SUBDOMAINS
+_.SECURE_HSTS_PRELOAD
+_.SILENCED_SYSTEM_CHECKS
+_.EMAIL_HOST
+_.EMAIL_PORT
+_.EMAIL_HOST_USER
+_.EMAIL_HOST_PASSWORD
+_.EMAIL_USE_TLS
+_.AXES_HANDLER  # django-axes
+_.AXES_LOCKOUT_PARAMETERS
+_.AXES_COOLOFF_TIME
+_.AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT
+_.AXES_RESET_ON_SUCCESS
+_.AXES_LOCKOUT_CALLABLE
+_.AXES_ENABLE_ACCESS_FAILURE_LOG
+_.AXES_IPWARE_META_PRECEDENCE_ORDER
+_.AXES_IPWARE_PROXY_ORDER
+_.AXES_IPWARE_PROXY_COUNT
+_.IPWARE_STRICT
 _.PASSWORD_HASHERS  # tests/conftest.py: the fast hasher
 
 # pytest fixtures requested for what they set up, not for their value.
@@ -117,3 +160,6 @@ _.demo_users
 _.taishido
 _.exported_counts
 _.emails
+_.in_february_2025
+_.plan_with_history
+_.staff_user

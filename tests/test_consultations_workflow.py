@@ -28,6 +28,7 @@ from indicators.entry.workflow import set_year_lock
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_february_2025")]
 
+
 @pytest.fixture
 def ikejiri() -> Place:
     return Place(district=District.objects.get(code="ikejiri"))
