@@ -349,7 +349,7 @@ def entry_index(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def entry_grid(request, place: str, fiscal_year: int, month: int):
+def entry_grid(request, place: str, fiscal_year: int, month: int):  # noqa: C901
     """One place's month: the grid of counts (window or agency × category), its review and its history."""
     place_obj, district = _place_for(request.user, place)
     if month not in FISCAL_MONTHS or not (FIRST_FISCAL_YEAR <= fiscal_year <= _current_fiscal_year()):

@@ -162,7 +162,7 @@ def _check_version(report: CountReport, expected_version: int | None) -> None:
 
 
 @transaction.atomic
-def save_counts(
+def save_counts(  # noqa: C901
     *,
     place: Place,
     fiscal_year: int,

@@ -103,7 +103,7 @@ def _plain(value) -> str | None:
 
 
 @transaction.atomic
-def save_report(
+def save_report(  # noqa: C901
     *,
     indicator: Indicator,
     fiscal_year: int,
