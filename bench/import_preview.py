@@ -1,7 +1,7 @@
 """Benchmark: the import preview (a dry run) of each layout on the real plan and on a plan ten times larger.
 
     .venv/bin/python bench/import_preview.py            # SQLite
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h5_import .venv/bin/python bench/import_preview.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/setagaya_bench .venv/bin/python bench/import_preview.py
 
 Runs in a throw-away test database (never the app's own): loads the plan, exports it as the flat template, the
 printed tables and the actuals sheet, previews each, then copies 基本目標1 nine times (bench/plan_data.py) and

@@ -1,7 +1,7 @@
 """Benchmark: SQL queries and time of the progress pages on the real plan and on a plan ten times larger.
 
     .venv/bin/python bench/progress_queries.py            # SQLite in memory
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h4_progress .venv/bin/python bench/progress_queries.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/setagaya_bench .venv/bin/python bench/progress_queries.py
 
 Runs in a throw-away test database (never the app's own): loads the plan, approves actuals through the workflow,
 measures each page, copies 基本目標1 nine times (800 indicators, every copy also re-listed under 推進施策1 so

@@ -241,56 +241,10 @@ def _parse_row(number: int, cells: dict, lookups: _Lookups, errors: list[RowErro
     def fail(column: str, message: str) -> None:
         errors.append(RowError(number, column, message))
 
-    fiscal_year = month = count = None
-    try:
-        fiscal_year = parse_fiscal_year(cells.get("年度"))
-    except ValidationError as error:
-        fail("年度", error.messages[0])
-    try:
-        month = parse_month(cells.get("月"))
-    except ValidationError as error:
-        fail("月", error.messages[0])
-    try:
-        count = parse_count(cells.get("件数"))
-        if count is None:
-            fail(
-                "件数", "件数を入力してください（相談がなかったときは 0。計算式のセルは値にしてから保存してください）。"
-            )
-    except ValidationError as error:
-        fail("件数", error.messages[0])
-
-    district = area = None
-    district_name = _text(cells.get("地区"))
-    area_name = _text(cells.get("地域"))
-    if district_name:
-        district = lookups.districts.get(district_name)
-        if district is None:
-            fail("地区", f"地区「{district_name}」は28地区にありません。")
-        elif area_name and lookups.areas.get(area_name) != district.area:
-            fail("地域", f"{district}は{district.area}です（「{area_name}」ではありません）。")
-    elif area_name:
-        area = lookups.areas.get(area_name)
-        if area is None:
-            fail("地域", f"地域「{area_name}」は5地域（世田谷・北沢・玉川・砧・烏山）にありません。")
-
-    source_name = _text(cells.get("相談先"))
-    source = lookups.windows.get(source_name) or lookups.agencies.get(source_name)
-    if not source_name:
-        fail("相談先", "相談先（窓口または相談支援機関）を入力してください。")
-    elif source is None:
-        fail("相談先", f"相談先「{source_name}」は相談窓口にも相談支援機関にもありません。")
-    elif isinstance(source, Agency) and source.window_type_id:
-        source = source.window_type
-
-    category_name = _text(cells.get("分類"))
-    category = lookups.categories.get(category_name)
-    if not category_name:
-        fail("分類", "分類を入力してください。")
-    elif category is None:
-        fail("分類", f"分類「{category_name}」はありません（計画担当が「分類」の画面で追加できます）。")
-    elif not category.active:
-        fail("分類", f"分類「{category_name}」は現在使われていません。")
-
+    fiscal_year, month, count = _period_and_count(cells, fail)
+    district, area = _place_cells(cells, lookups, fail)
+    source = _source_cell(cells, lookups, fail)
+    category = _category_cell(cells, lookups, fail)
     if len(errors) > found:
         return None
     place = Place(district=district, area=area)
@@ -316,6 +270,71 @@ def _parse_row(number: int, cells: dict, lookups: _Lookups, errors: list[RowErro
         category_id=category.pk,
         count=count,
     )
+
+
+def _period_and_count(cells: dict, fail):
+    """年度, 月 and 件数 of a row; None for each that is wrong (and said so through `fail`)."""
+    fiscal_year = month = count = None
+    try:
+        fiscal_year = parse_fiscal_year(cells.get("年度"))
+    except ValidationError as error:
+        fail("年度", error.messages[0])
+    try:
+        month = parse_month(cells.get("月"))
+    except ValidationError as error:
+        fail("月", error.messages[0])
+    try:
+        count = parse_count(cells.get("件数"))
+        if count is None:
+            fail(
+                "件数", "件数を入力してください（相談がなかったときは 0。計算式のセルは値にしてから保存してください）。"
+            )
+    except ValidationError as error:
+        fail("件数", error.messages[0])
+    return fiscal_year, month, count
+
+
+def _place_cells(cells: dict, lookups: _Lookups, fail):
+    """The 地区 (with its 地域 checked), or a 地域 alone for counts kept per 地域; (None, None) for the ward."""
+    district = area = None
+    district_name = _text(cells.get("地区"))
+    area_name = _text(cells.get("地域"))
+    if district_name:
+        district = lookups.districts.get(district_name)
+        if district is None:
+            fail("地区", f"地区「{district_name}」は28地区にありません。")
+        elif area_name and lookups.areas.get(area_name) != district.area:
+            fail("地域", f"{district}は{district.area}です（「{area_name}」ではありません）。")
+    elif area_name:
+        area = lookups.areas.get(area_name)
+        if area is None:
+            fail("地域", f"地域「{area_name}」は5地域（世田谷・北沢・玉川・砧・烏山）にありません。")
+    return district, area
+
+
+def _source_cell(cells: dict, lookups: _Lookups, fail):
+    """The 相談先: a window, or an agency (counted as its window where it is one)."""
+    source_name = _text(cells.get("相談先"))
+    source = lookups.windows.get(source_name) or lookups.agencies.get(source_name)
+    if not source_name:
+        fail("相談先", "相談先（窓口または相談支援機関）を入力してください。")
+    elif source is None:
+        fail("相談先", f"相談先「{source_name}」は相談窓口にも相談支援機関にもありません。")
+    elif isinstance(source, Agency) and source.window_type_id:
+        source = source.window_type
+    return source
+
+
+def _category_cell(cells: dict, lookups: _Lookups, fail):
+    category_name = _text(cells.get("分類"))
+    category = lookups.categories.get(category_name)
+    if not category_name:
+        fail("分類", "分類を入力してください。")
+    elif category is None:
+        fail("分類", f"分類「{category_name}」はありません（計画担当が「分類」の画面で追加できます）。")
+    elif not category.active:
+        fail("分類", f"分類「{category_name}」は現在使われていません。")
+    return category
 
 
 def _place(district_id, area_id) -> Place:

@@ -100,10 +100,6 @@ class District(models.Model):
     def __str__(self) -> str:
         return f"{self.name}地区"
 
-    @property
-    def center_name(self) -> str:
-        return f"{self.name}まちづくりセンター"
-
 
 class WindowType(models.Model):
     """A kind of consultation window found in every 地区 (まちづくりセンター, あんしんすこやかセンター, …)."""
@@ -343,9 +339,6 @@ class CountQuerySet(models.QuerySet):
     def for_year(self, fiscal_year: int) -> CountQuerySet:
         return self.filter(report__fiscal_year=fiscal_year)
 
-    def for_month(self, fiscal_year: int, month: int) -> CountQuerySet:
-        return self.filter(report__fiscal_year=fiscal_year, report__month=month)
-
     def total(self) -> int:
         return self.aggregate(total=Coalesce(Sum("count"), 0))["total"]
 
@@ -361,10 +354,6 @@ class CountQuerySet(models.QuerySet):
     def by_month(self) -> dict[int, int]:
         """Month (1–12, 0 for whole-year counts) → total."""
         return self._grouped("report__month")
-
-    def by_district(self) -> dict[int, int]:
-        """District id → total; counts kept per 地域 or for the ward are not in it."""
-        return self.filter(report__district__isnull=False)._grouped("report__district")
 
     def by_area(self) -> dict[int | None, int]:
         """Area id → total of its 地区 and of the agencies counted per 地域; None → agencies counted ward-wide."""

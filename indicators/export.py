@@ -6,35 +6,27 @@ integrations rely on; CSV and xlsx are the same content flattened to one row per
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from indicators.evaluation import Evaluator, floor_rate
+from indicators.columns import PLACE_COLUMNS, UNIT, Column, Line, cells, headers
+from indicators.evaluation import Evaluator
 from indicators.models import Actual, Indicator, Series, Target
 from setagaya_plan.core.fiscal_years import fiscal_year_label
-from setagaya_plan.lib.spreadsheet import escape_formula
+from setagaya_plan.lib.numerals import floor_rate
+from setagaya_plan.lib.spreadsheet import cell_number, escape_formula, excel_csv
 
 
 def export_queryset():
     return Indicator.objects.with_structure().in_plan_order()
-
-
-def _number(value: Decimal | None) -> int | float | None:
-    """JSON number: integral values as int; others as float, whose repr round-trips the printed decimal."""
-    if value is None:
-        return None
-    normalized = value.normalize()
-    if normalized == normalized.to_integral_value():
-        return int(normalized)
-    return float(normalized)
 
 
 def _actuals_by_series(indicators: Iterable[Indicator]) -> dict[int, dict[int, Actual]]:
@@ -47,7 +39,7 @@ def _actuals_by_series(indicators: Iterable[Indicator]) -> dict[int, dict[int, A
 
 def _target_record(target: Target) -> dict:
     return {
-        "value": _number(target.value),
+        "value": cell_number(target.value),
         "text": target.text,
         "deferred_to": target.deferred_to,
         "years": list(target.years),
@@ -101,16 +93,16 @@ def _series_record(
                 targets[str(covered)] = _target_record(target)
     record = {
         "baseline": {
-            "value": _number(series.baseline_value),
+            "value": cell_number(series.baseline_value),
             "note": series.baseline_note,
             "text": series.baseline_text,
         },
         "targets": targets,
-        "total": {"value": _number(series.total_value), "text": series.total_text},
+        "total": {"value": cell_number(series.total_value), "text": series.total_text},
     }
     if actuals:
         record["actuals"] = {
-            str(fiscal_year): {"value": _number(actual.value), "text": actual.text}
+            str(fiscal_year): {"value": cell_number(actual.value), "text": actual.text}
             for fiscal_year, actual in sorted(actuals.items())
             if year is None or fiscal_year == year
         }
@@ -163,7 +155,7 @@ def indicator_record(
         "direction": indicator.direction,
         "total_kind": indicator.total_kind,
         "qualifier": indicator.qualifier,
-        "plan_refs": sorted((item.code for item in indicator.plan_items.all()), key=_ref_sort_key),
+        "plan_refs": indicator.plan_ref_codes(),
         "listed_under": listed_under,
         "baseline": main_record["baseline"] if main_record else None,
         "targets": main_record["targets"] if main_record else {},
@@ -190,22 +182,46 @@ def indicator_record(
     return record
 
 
-def _ref_sort_key(code: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else part for part in code.split("-"))
-
-
-def progress_records(year: int | None = None) -> list[dict]:
-    indicators = list(export_queryset())
+def progress_records(year: int | None = None, indicators: list[Indicator] | None = None) -> list[dict]:
+    indicators = list(export_queryset()) if indicators is None else indicators
     actuals = _actuals_by_series(indicators)
     evaluator = Evaluator(indicators)
     return [indicator_record(indicator, actuals, year, evaluator) for indicator in indicators]
 
 
 def to_json(records: list[dict]) -> str:
-    return json.dumps(records, ensure_ascii=False, indent=2)
+    return json.dumps(records, ensure_ascii=False, indent=2, default=_json_number)
+
+
+def _json_number(value):
+    """Decimals as JSON numbers; a float's repr is the shortest decimal that reads back the same (92.8)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 # Flat layout: one row per series.
+
+
+@dataclass(frozen=True)
+class FlatLine(Line):
+    record: dict  # the indicator's record
+    data: dict  # the series' own part of it: baseline, targets, total, actuals, grades
+
+
+def flat_lines(indicators: list[Indicator], records: list[dict]) -> list[FlatLine]:
+    """The series of each record that have values: the whole indicator, else each of its parts."""
+    lines = []
+    for indicator, record in zip(indicators, records, strict=True):
+        main = indicator.main_series()
+        if main is not None:
+            lines.append(FlatLine(indicator, main, record, record))
+        else:
+            lines.extend(
+                FlatLine(indicator, part, record, data)
+                for part, data in zip(indicator.parts(), record["parts"], strict=True)
+            )
+    return lines
 
 
 def _years(records: list[dict], year: int | None) -> list[int]:
@@ -219,74 +235,43 @@ def _years(records: list[dict], year: int | None) -> list[int]:
     return sorted(found)
 
 
-def flat_rows(records: list[dict], year: int | None = None) -> tuple[list[str], list[list]]:
-    years = _years(records, year)
-    header = [
-        "コード",
-        "基本目標",
-        "推進施策",
-        "めざす姿",
-        "種別",
-        "番号",
-        "名称",
-        "内訳",
-        "内訳名",
-        "単位",
-        "方向",
-        "総量の種類",
-        "現況値",
-        "現況値の時点",
-        "現況値（表記）",
-        *(f"{fiscal_year_label(y)}目標" for y in years),
-        "総量",
-        "総量（表記）",
-        *(f"{fiscal_year_label(y)}実績" for y in years),
-        *(f"{fiscal_year_label(y)}評価" for y in years),
-        "実施計画 施策",
-        "掲載箇所",
-        "注記",
+def _listed_under(record: dict) -> str:
+    return "、".join(f"推進施策{p['measure']}-めざす姿{p['vision']}-{p['number']}" for p in record["listed_under"])
+
+
+def flat_columns(years: list[int]) -> list[Column]:
+    """The columns of the CSV and xlsx (docs/export.md); the place columns are those of every export."""
+    return [
+        Column("コード", lambda line: line.indicator.code),
+        *PLACE_COLUMNS,
+        Column("内訳", lambda line: line.series.key),
+        Column("内訳名", lambda line: line.series.label),
+        UNIT,
+        Column("方向", lambda line: line.indicator.direction),
+        Column("総量の種類", lambda line: line.series.effective_total_kind),
+        Column("現況値", lambda line: line.data["baseline"]["value"]),
+        Column("現況値の時点", lambda line: line.data["baseline"]["note"]),
+        Column("現況値（表記）", lambda line: line.data["baseline"]["text"]),
+        *(_year_column(f"{fiscal_year_label(y)}目標", "targets", y, _cell) for y in years),
+        Column("総量", lambda line: line.data["total"]["value"]),
+        Column("総量（表記）", lambda line: line.data["total"]["text"]),
+        *(_year_column(f"{fiscal_year_label(y)}実績", "actuals", y, _cell) for y in years),
+        *(_year_column(f"{fiscal_year_label(y)}評価", "grades", y, _grade_cell) for y in years),
+        Column("実施計画 施策", lambda line: "、".join(line.record["plan_refs"])),
+        Column("掲載箇所", lambda line: _listed_under(line.record)),
+        Column("注記", lambda line: "\n".join(line.record["footnotes"])),
     ]
-    rows = []
-    for record in records:
-        listed = "、".join(
-            f"推進施策{p['measure']}-めざす姿{p['vision']}-{p['number']}" for p in record["listed_under"]
-        )
-        series_list = (
-            [{"key": "", "label": "", "unit": record["unit"], "total_kind": record["total_kind"], **record}]
-            if record["baseline"] is not None
-            else record["parts"]
-        )
-        for series in series_list:
-            targets = series["targets"]
-            actuals = series.get("actuals", {})
-            rows.append(
-                [
-                    record["code"],
-                    record["goal"],
-                    record["measure"],
-                    record["vision"],
-                    record["kind"],
-                    record["number"],
-                    record["name"],
-                    series["key"],
-                    series["label"],
-                    series["unit"],
-                    record["direction"],
-                    series["total_kind"],
-                    series["baseline"]["value"],
-                    series["baseline"]["note"],
-                    series["baseline"]["text"],
-                    *(_cell(targets.get(str(y))) for y in years),
-                    series["total"]["value"],
-                    series["total"]["text"],
-                    *(_cell(actuals.get(str(y))) for y in years),
-                    *(_grade_cell(series.get("grades", {}).get(str(y))) for y in years),
-                    "、".join(record["plan_refs"]),
-                    listed,
-                    "\n".join(record["footnotes"]),
-                ]
-            )
-    return header, rows
+
+
+def _year_column(header: str, key: str, year: int, cell) -> Column:
+    return Column(header, lambda line: cell(line.data.get(key, {}).get(str(year))))
+
+
+def flat_rows(year: int | None = None) -> tuple[list[str], list[list]]:
+    indicators = list(export_queryset())
+    records = progress_records(year, indicators)
+    columns = flat_columns(_years(records, year))
+    return headers(columns), [cells(columns, line) for line in flat_lines(indicators, records)]
 
 
 def _grade_cell(entry: dict | None) -> str | None:
@@ -305,19 +290,13 @@ def _cell(entry: dict | None):
     return entry.get("text") or None
 
 
-def to_csv(records: list[dict], year: int | None = None) -> bytes:
+def to_csv(year: int | None = None) -> bytes:
     """UTF-8 with BOM, so that Excel on Windows opens the Japanese text correctly."""
-    header, rows = flat_rows(records, year)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([escape_formula(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return excel_csv(*flat_rows(year))
 
 
-def to_xlsx(records: list[dict], year: int | None = None) -> bytes:
-    header, rows = flat_rows(records, year)
+def to_xlsx(year: int | None = None) -> bytes:
+    header, rows = flat_rows(year)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "指標"

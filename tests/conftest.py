@@ -1,13 +1,17 @@
-"""Shared fixtures, building on each other: the loaded plan → sections owning indicators → users of each role.
+"""Shared fixtures, building on each other: the loaded plan → sections owning indicators → users of each role →
+a logged-in test client; and the moments in time the tests of deadlines and months stand in.
 
 The printed plan is loaded once per test database, as `manage.py load_plan` loads it.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -60,6 +64,12 @@ def _member(username: str, section: Section, role: str):
 
 
 @pytest.fixture
+def member(db):
+    """member(username, section, role): a user with one role in a section (as in tests/browser/conftest.py)."""
+    return _member
+
+
+@pytest.fixture
 def entry_user(section):
     return _member("staff_a", section, Membership.Role.ENTRY)
 
@@ -97,7 +107,34 @@ def users_by_role(entry_user, approver_user, viewer_user, planner_user, other_en
     }
 
 
+@pytest.fixture
+def log_in_as(client, users_by_role):
+    """Log the test client in as one of `users_by_role` ("anonymous" stays logged out); returns the user."""
+
+    def log_in(role: str):
+        user = users_by_role[role]
+        if user is not None:
+            client.force_login(user)
+        return user
+
+    return log_in
+
+
+@pytest.fixture
+def in_february_2025():
+    """令和6年度（2024年度）: April 2024 – February 2025 have begun, March 2025 has not."""
+    with time_machine.travel(datetime.datetime(2025, 2, 15, 10, tzinfo=ZoneInfo("Asia/Tokyo")), tick=False):
+        yield
+
+
+@pytest.fixture
+def after_the_2024_deadline():
+    """令和7年度 is running; 令和6年度's actuals were due on 30 June 2025."""
+    with time_machine.travel(datetime.datetime(2025, 9, 1, 10, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
 @pytest.fixture(params=["reports", "counts"])
-def kind(request, section, approver_user):
+def kind(request, section, approver_user, member):
     """Each kind of reviewed record (tests/review_kinds.py), for tests that hold for both."""
-    return {"reports": Reports, "counts": Counts}[request.param](section, approver_user)
+    return Reports(approver_user) if request.param == "reports" else Counts(section, member)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from consultations import imports
@@ -21,20 +20,13 @@ from tests.import_files import build
 TRAINING = "G1-M01-V1-A3"  # 推進施策1 行動量3: 研修 5回 each year, so 5 needs no factor analysis
 
 
-def member(username: str, *roles: tuple[Section, str]):
-    user = get_user_model().objects.create_user(username, password="pw")
-    for section, role in roles:
-        Membership.objects.create(user=user, section=section, role=role)
-    return user
-
-
 class Reports:
     """An indicator's report of 2024 actuals: entered by its section, approved by its section's 承認者."""
 
     name = "reports"
     rules = REPORT_REVIEW
 
-    def __init__(self, section, approver):
+    def __init__(self, approver):
         self.reviewer = approver
         self.indicator = Indicator.objects.get(code=TRAINING)
         self.url = reverse("entry:indicator", args=[TRAINING, 2024])
@@ -68,12 +60,13 @@ class Counts:
     name = "counts"
     rules = COUNT_REVIEW
 
-    def __init__(self, section, approver):
+    def __init__(self, section, member):
+        """`section` enters the 地区's counts; `member` is the fixture that makes the 地域's approver."""
         reviewing = Section.objects.create(name="世田谷総合支所 保健福祉課")
         District.objects.filter(code="ikejiri").update(section=section)
         Area.objects.filter(code="setagaya").update(reviewing_section=reviewing)
         self.reviewing_section = reviewing
-        self.reviewer = member("area_approver", (reviewing, Membership.Role.APPROVER))
+        self.reviewer = member("area_approver", reviewing, Membership.Role.APPROVER)
         self.place = Place(district=District.objects.get(code="ikejiri"))
         self.cell = (WindowType.objects.get(name="まちづくりセンター"), Category.objects.get(name="高齢"))
         self.url = reverse("consultations:grid", args=["ikejiri", 2024, 5])

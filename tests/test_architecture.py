@@ -1,4 +1,4 @@
-"""The layering of docs/architecture.md, checked on the source with `ast` (no imports are run).
+"""The layering of docs/architecture.md, checked on the code with `ast` (no imports are run).
 
 Imports only go downwards: setagaya_plan.lib → measures.models → setagaya_plan.core → indicators → consultations.
 No module-level import cycle among the project's modules, and no import of a project module inside a function
@@ -63,50 +63,64 @@ def _resolve(name: str, modules: set[str]) -> str | None:
 
 def imports_of(source_module: str, text: str, modules: set[str]) -> list[Import]:
     """The project modules a module imports, with where: `from a.b import c` names a.b.c when c is a module."""
-    tree = ast.parse(text)
-    is_package = any(m.startswith(source_module + ".") for m in modules)
-    found: list[Import] = []
+    visitor = _ImportVisitor(source_module, modules)
+    visitor.visit(ast.parse(text))
+    return visitor.found
 
-    def visit(node: ast.AST, function: str, type_checking: bool, scope: str) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                target = _resolve(alias.name, modules)
-                if target:
-                    found.append(Import(source_module, target, node.lineno, function, type_checking))
-            return
-        if isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                package = source_module if is_package else source_module.rpartition(".")[0]
-                for _ in range(node.level - 1):
-                    package = package.rpartition(".")[0]
-                base = f"{package}.{base}" if base else package
-            for alias in node.names:
-                target = _resolve(f"{base}.{alias.name}", modules) or _resolve(base, modules)
-                if target:
-                    found.append(Import(source_module, target, node.lineno, function, type_checking))
-            return
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            qualified = f"{scope}.{node.name}" if scope else node.name
-            for child in node.body:
-                visit(child, qualified, type_checking, qualified)
-            return
-        if isinstance(node, ast.ClassDef):
-            qualified = f"{scope}.{node.name}" if scope else node.name
-            for child in node.body:
-                visit(child, function, type_checking, qualified)
-            return
-        if isinstance(node, ast.If) and _is_type_checking(node.test):
-            for child in node.body:
-                visit(child, function, True, scope)
-            for child in node.orelse:
-                visit(child, function, type_checking, scope)
-            return
-        for child in ast.iter_child_nodes(node):
-            visit(child, function, type_checking, scope)
 
-    visit(tree, "", False, "")
-    return found
+class _ImportVisitor(ast.NodeVisitor):
+    """Walks a module, remembering the function an import is in and whether it is under `if TYPE_CHECKING`."""
+
+    def __init__(self, source_module: str, modules: set[str]):
+        self.source_module = source_module
+        self.modules = modules
+        self.is_package = any(m.startswith(source_module + ".") for m in modules)
+        self.found: list[Import] = []
+        self.function = ""  # the qualified name of the function being walked, "" at module and class level
+        self.scope = ""  # the qualified name of the class or function being walked
+        self.type_checking = False
+
+    def _add(self, target: str | None, node: ast.stmt) -> None:
+        if target:
+            self.found.append(Import(self.source_module, target, node.lineno, self.function, self.type_checking))
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self._add(_resolve(alias.name, self.modules), node)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        base = node.module or ""
+        if node.level:
+            package = self.source_module if self.is_package else self.source_module.rpartition(".")[0]
+            for _ in range(node.level - 1):
+                package = package.rpartition(".")[0]
+            base = f"{package}.{base}" if base else package
+        for alias in node.names:
+            self._add(_resolve(f"{base}.{alias.name}", self.modules) or _resolve(base, self.modules), node)
+
+    def _walk_body(self, body: list[ast.stmt], *, function: str, scope: str, type_checking: bool) -> None:
+        saved = (self.function, self.scope, self.type_checking)
+        self.function, self.scope, self.type_checking = function, scope, type_checking
+        for child in body:
+            self.visit(child)
+        self.function, self.scope, self.type_checking = saved
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        qualified = f"{self.scope}.{node.name}" if self.scope else node.name
+        self._walk_body(node.body, function=qualified, scope=qualified, type_checking=self.type_checking)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        qualified = f"{self.scope}.{node.name}" if self.scope else node.name
+        self._walk_body(node.body, function=self.function, scope=qualified, type_checking=self.type_checking)
+
+    def visit_If(self, node: ast.If) -> None:
+        if not _is_type_checking(node.test):
+            self.generic_visit(node)
+            return
+        self._walk_body(node.body, function=self.function, scope=self.scope, type_checking=True)
+        self._walk_body(node.orelse, function=self.function, scope=self.scope, type_checking=self.type_checking)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -127,37 +141,47 @@ def cycles(imports: list[Import]) -> list[list[str]]:
         if not found.function and not found.type_checking:
             graph.setdefault(found.source, set()).add(found.target)
             graph.setdefault(found.target, set())
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    groups: list[list[str]] = []
-
-    def connect(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for target in sorted(graph[node]):
-            if target not in index:
-                connect(target)
-                low[node] = min(low[node], low[target])
-            elif target in on_stack:
-                low[node] = min(low[node], index[target])
-        if low[node] == index[node]:
-            group = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                group.append(member)
-                if member == node:
-                    break
-            if len(group) > 1 or node in graph[node]:
-                groups.append(sorted(group))
-
+    tarjan = _Tarjan(graph)
     for node in sorted(graph):
-        if node not in index:
-            connect(node)
-    return groups
+        if node not in tarjan.index:
+            tarjan.connect(node)
+    return tarjan.groups
+
+
+class _Tarjan:
+    """Tarjan's strongly connected components; `groups` keeps those that are cycles."""
+
+    def __init__(self, graph: dict[str, set[str]]):
+        self.graph = graph
+        self.index: dict[str, int] = {}
+        self.low: dict[str, int] = {}
+        self.stack: list[str] = []
+        self.on_stack: set[str] = set()
+        self.groups: list[list[str]] = []
+
+    def connect(self, node: str) -> None:
+        self.index[node] = self.low[node] = len(self.index)
+        self.stack.append(node)
+        self.on_stack.add(node)
+        for target in sorted(self.graph[node]):
+            if target not in self.index:
+                self.connect(target)
+                self.low[node] = min(self.low[node], self.low[target])
+            elif target in self.on_stack:
+                self.low[node] = min(self.low[node], self.index[target])
+        if self.low[node] == self.index[node]:
+            self._close(node)
+
+    def _close(self, node: str) -> None:
+        group = []
+        while True:
+            member = self.stack.pop()
+            self.on_stack.discard(member)
+            group.append(member)
+            if member == node:
+                break
+        if len(group) > 1 or node in self.graph[node]:
+            self.groups.append(sorted(group))
 
 
 def _in(module: str, *packages: str) -> bool:

@@ -18,6 +18,7 @@ from consultations.models import Category
 from indicators.models import Indicator, Report
 from setagaya_plan.core import audit
 from setagaya_plan.core.models import AuditEntry, Section
+from setagaya_plan.core.templatetags.audit_tags import audit_value
 from tests.admin_forms import unchanged_post_data
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,19 @@ def test_shown_times_are_tokyo_whatever_zone_is_active():
     with timezone.override("UTC"):
         assert entry.shown_at == "2025-04-01 00:30"
         assert str(entry) == "2025-04-01 00:30 承認"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(None, "（なし）"), ("", "（なし）"), (True, "はい"), (False, "いいえ"), (6358, "6,358"), ("92.8", "92.8")],
+)
+def test_history_values_are_printed_by_the_one_number_owner(value, shown):
+    assert audit_value(value) == shown
+
+
+def test_an_entrys_year_is_named_as_every_page_names_it():
+    assert AuditEntry(action="edit", fiscal_year=2024).shown_year == "令和6年度（2024年度）"
+    assert AuditEntry(action="change").shown_year == ""
 
 
 # ---- the entry screen -----------------------------------------------------------------------------------------------

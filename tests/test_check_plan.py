@@ -19,7 +19,7 @@ def findings():
 
 
 def test_printed_plan_findings():
-    # Read off the source: 推進施策10 行動量5 (8,452 → 5,700 a year) and 成果指標5 a)/b) (340 → 60, 3,200 → 640)
+    # Read off the printed plan: 推進施策10 行動量5 (8,452 → 5,700 a year) and 成果指標5 a)/b) (340 → 60, 3,200 → 640)
     # print yearly targets below a baseline that looks like a stock; every printed 総量 agrees with its targets.
     assert findings() == {
         ("G1-M10-V1-A5", "target-below-baseline"),

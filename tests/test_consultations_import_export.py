@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import zipfile
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -20,15 +17,9 @@ from consultations.workflow import COUNT_REVIEW, Place, save_counts
 from setagaya_plan.core import review
 from setagaya_plan.core.models import AuditEntry
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_february_2025")]
 
 HEADER = ["年度", "月", "地域", "地区", "相談先", "分類", "件数"]
-
-
-@pytest.fixture(autouse=True)
-def _in_february_2025():
-    with time_machine.travel(datetime.datetime(2025, 2, 15, 10, tzinfo=ZoneInfo("Asia/Tokyo")), tick=False):
-        yield
 
 
 def xlsx(rows, header=HEADER) -> bytes:

@@ -56,7 +56,6 @@ def test_28_districts_in_the_right_5_areas_in_the_ward_order():
 def test_place_labels():
     district = District.objects.get(name="池尻")
     assert str(district) == "池尻地区"
-    assert district.center_name == "池尻まちづくりセンター"
     assert str(district.area) == "世田谷地域"
     assert district.area.office_name == "世田谷総合支所"
 
@@ -79,7 +78,7 @@ def test_starting_categories_include_those_the_issue_names():
     assert all(Category.objects.values_list("active", flat=True))
 
 
-# 【社会福祉法第 106条の４第２項第１号（包括的相談支援事業）に位置づけがある相談支援機関】, read from the source:
+# 【社会福祉法第 106条の４第２項第１号（包括的相談支援事業）に位置づけがある相談支援機関】, read from the printed plan:
 # name (＊ marks a glossary term), 主な相談内容, 設置拠点数, 圏域 as printed, 運営形態.
 COMPREHENSIVE = [
     ("あんしんすこやかセンター", False, "高齢を中心に全般", 28, "全地区に１か所", "委託"),
@@ -153,7 +152,7 @@ def _printed(series: StatSeries) -> dict[int, str]:
     return {v.year: v.display for v in series.values.order_by("year")}
 
 
-# Each figure below is typed from the source text, as printed.
+# Each figure below is typed from the printed plan, as printed.
 def test_welfare_window_consultations_by_window_for_h29_r2_r4():
     table = "「福祉の相談窓口」相談件数"
     assert _printed(_by_label(table, "まちづくりセンター")) == {2017: "2,542件", 2020: "1,634件", 2022: "6,608件（※）"}
@@ -188,7 +187,7 @@ def test_home_care_and_acp_awareness_by_calendar_year_with_the_printed_dash():
     assert _printed(home_care) == {2021: "73.0%", 2022: "75.6%", 2023: "72.4%"}
     assert _printed(acp) == {2021: "―", 2022: "10.4%", 2023: "15.3%"}
     assert _values("acp-awareness")[2021] == "―"  # no number invented for 令和3年
-    # The source heads these columns 令和３年（202１年）: calendar years, not fiscal years.
+    # The printed plan heads these columns 令和３年（202１年）: calendar years, not fiscal years.
     assert home_care.period_label(2021) == "令和3年（2021年）"
 
 

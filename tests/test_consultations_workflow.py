@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 
 from consultations.models import (
     Agency,
@@ -23,16 +19,7 @@ from setagaya_plan.core import review
 from setagaya_plan.core.models import AuditEntry
 from setagaya_plan.core.review import ReviewError, VersionConflict
 
-pytestmark = pytest.mark.django_db
-
-JST = ZoneInfo("Asia/Tokyo")
-
-
-@pytest.fixture(autouse=True)
-def _in_february_2025():
-    # 令和6年度（2024年度）: April 2024 – February 2025 have begun, March 2025 has not.
-    with time_machine.travel(datetime.datetime(2025, 2, 15, 10, tzinfo=JST), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_february_2025")]
 
 
 @pytest.fixture

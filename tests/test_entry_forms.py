@@ -1,6 +1,6 @@
 """The entry forms' small rules: labels, what a target looks like, text or number, per-year references.
 
-Values asserted were read from the source text: 認知症高齢者グループホームの新規整備数 整備数 ４箇所 over 令和6–8年度
+Values asserted were read from the printed plan: 認知症高齢者グループホームの新規整備数 整備数 ４箇所 over 令和6–8年度
 (merged cell) and 令和9年度 第10期世田谷区高齢者保健福祉計画・介護保険事業計画に基づく取組み; 在宅療養資源マップの
 Web運用 一部運用 → 全面運用; 孤立していると思われる区民の割合 13.5%.
 """
@@ -77,7 +77,7 @@ def test_deferred_year_needs_no_actual_to_submit():
 
 
 def test_a_merged_target_is_not_judged_before_its_last_year():
-    # 4箇所 over 令和6–8年度: one home in 令和6年度 is not yet a shortfall.
+    # 4箇所 over 令和6–8年度: one home in 令和6年度 does not yet miss the target.
     homes = indicator("G1-M05-V2-A1-1")
     fields = {f"actual_{series.pk}": "1" for series in homes.series.all()}
     data = {"version": "0", **fields}

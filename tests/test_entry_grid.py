@@ -1,6 +1,6 @@
 """The section grid: many indicators × series in one table; only changed rows are saved, each on its own.
 
-Targets read from the source text: 研修の実施及び動画公開 令和６年度５回; 孤立していると思われる区民の割合 13.5%;
+Targets read from the printed plan: 研修の実施及び動画公開 令和６年度５回; 孤立していると思われる区民の割合 13.5%;
 個別避難計画作成数 a)６0件 b)640件.
 """
 

@@ -23,13 +23,6 @@ YEAR = 2024
 ROLES = ["anonymous", "entry", "approver", "viewer", "planner", "other_entry"]
 
 
-def login(client, users_by_role, role):
-    user = users_by_role[role]
-    if user is not None:
-        client.force_login(user)
-    return user
-
-
 def draft(user, value="5"):
     return save_report(
         indicator=Indicator.objects.get(code=OWN),
@@ -57,8 +50,8 @@ GET_PAGES = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_reading_pages(client, users_by_role, section, role):
-    login(client, users_by_role, role)
+def test_reading_pages(client, log_in_as, section, role):
+    log_in_as(role)
     urls = [
         reverse("entry:my_indicators"),
         reverse("entry:indicator", args=[OWN, YEAR]),
@@ -76,8 +69,8 @@ SAVE_EXPECTED = {"anonymous": "login", "entry": 302, "approver": 403, "viewer": 
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_saving_an_actual(client, users_by_role, section, role):
-    login(client, users_by_role, role)
+def test_saving_an_actual(client, users_by_role, section, role, log_in_as):
+    log_in_as(role)
     response = client.post(
         reverse("entry:indicator", args=[OWN, YEAR]),
         {"version": "0", f"actual_{_series_pk()}": "5", "action": "save"},
@@ -105,9 +98,9 @@ REVIEW_EXPECTED = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_approving(client, users_by_role, section, role):
+def test_approving(client, users_by_role, section, role, log_in_as):
     report = review.submit(REPORT_REVIEW, draft(users_by_role["entry"]), users_by_role["entry"], 1)
-    login(client, users_by_role, role)
+    log_in_as(role)
     response = client.post(
         reverse("entry:review", args=[OWN, YEAR]), {"version": report.version, "decision": "approve", "reason": ""}
     )
@@ -121,9 +114,9 @@ def test_approving(client, users_by_role, section, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_returning(client, users_by_role, section, role):
+def test_returning(client, users_by_role, section, role, log_in_as):
     report = review.submit(REPORT_REVIEW, draft(users_by_role["entry"]), users_by_role["entry"], 1)
-    login(client, users_by_role, role)
+    log_in_as(role)
     response = client.post(
         reverse("entry:review", args=[OWN, YEAR]),
         {"version": report.version, "decision": "return", "reason": "研修記録の写しを添えてください"},
@@ -148,10 +141,10 @@ REOPEN_EXPECTED = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_reopening(client, users_by_role, section, role):
+def test_reopening(client, users_by_role, section, role, log_in_as):
     entry, approver = users_by_role["entry"], users_by_role["approver"]
     report = review.approve(REPORT_REVIEW, review.submit(REPORT_REVIEW, draft(entry), entry, 1), approver, 2)
-    login(client, users_by_role, role)
+    log_in_as(role)
     response = client.post(
         reverse("entry:reopen", args=[OWN, YEAR]), {"version": report.version, "reopen_reason": "集計方法の見直し"}
     )
@@ -175,8 +168,8 @@ GRID_SAVE_EXPECTED = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_saving_in_the_grid(client, users_by_role, section, role):
-    login(client, users_by_role, role)
+def test_saving_in_the_grid(client, log_in_as, section, role):
+    log_in_as(role)
     indicator = Indicator.objects.get(code=OWN)
     prefix = f"r{indicator.pk}"
     series = _series_pk()
@@ -203,8 +196,8 @@ PLANNER_ONLY = {"anonymous": "login", "entry": 403, "approver": 403, "viewer": 4
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_planner_pages(client, users_by_role, section, role):
-    login(client, users_by_role, role)
+def test_planner_pages(client, log_in_as, section, role):
+    log_in_as(role)
     for name in ["entry:fiscal_years", "entry:completeness", "entry:overdue", "entry:assign"]:
         response = client.get(reverse(name))
         expected = PLANNER_ONLY[role]
@@ -215,8 +208,8 @@ def test_planner_pages(client, users_by_role, section, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_planner_posts(client, users_by_role, section, other_section, role):
-    login(client, users_by_role, role)
+def test_planner_posts(client, log_in_as, section, other_section, role):
+    log_in_as(role)
     responses = [
         client.post(
             reverse("entry:fiscal_year_update", args=[YEAR]), {"action": "deadline", "y2024-deadline": "2025-07-31"}

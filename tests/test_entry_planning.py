@@ -128,10 +128,11 @@ def test_completeness_counts_per_section_and_measure(
         response = client.get(reverse("entry:completeness") + "?year=2024")
     rows = _table_rows(response.content.decode())
     # 未入力, 下書き, 差戻し, 提出済, 承認済, 対象外, 承認率
-    assert rows["地域包括ケア推進課"] == ["3", "1", "0", "0", "1", "0", "20%"]
-    assert rows["子ども・若者支援課"] == ["1", "0", "1", "0", "0", "0", "0%"]
-    assert rows["所管課未設定"] == ["73", "0", "0", "0", "0", "0", "0%"]
-    assert rows["合計"] == ["77", "1", "1", "0", "1", "0", "1%"]
+    # The share is printed like every rate of the product: one decimal, rounded down (1 of 80 → 1.2%).
+    assert rows["地域包括ケア推進課"] == ["3", "1", "0", "0", "1", "0", "20.0%"]
+    assert rows["子ども・若者支援課"] == ["1", "0", "1", "0", "0", "0", "0.0%"]
+    assert rows["所管課未設定"] == ["73", "0", "0", "0", "0", "0", "0.0%"]
+    assert rows["合計"] == ["77", "1", "1", "0", "1", "0", "1.2%"]
     # 推進施策1 prints 13 indicators; two of them have reports.
     assert rows["基本目標1－推進施策1　地区で相談を受け止め、つながり続ける仕組み"] == [
         "11",
@@ -140,7 +141,7 @@ def test_completeness_counts_per_section_and_measure(
         "0",
         "1",
         "0",
-        "7%",
+        "7.6%",
     ]
     assert rows["基本目標1－推進施策4　予防、健康づくり"][2] == "1"
 

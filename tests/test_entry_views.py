@@ -1,7 +1,7 @@
 """The entry screens through the test client: my indicators, one indicator × year, review and reopening.
 
-Targets and baselines asserted here were read from the plan's source text (chapter 4, section 1):
-研修の実施及び動画公開 現況値１回・令和６年度５回; 孤立していると思われる区民の割合 13.8% → 13.5%;
+Targets and baselines asserted here were read from the printed plan (世田谷区地域保健医療福祉総合計画 令和6年3月,
+第4章第1節): 研修の実施及び動画公開 現況値１回・令和６年度５回; 孤立していると思われる区民の割合 13.8% → 13.5%;
 個別避難計画作成数 a)６0件 b)640件; 在宅療養資源マップのWeb運用 一部運用; 重度障害者向けグループホームの
 新規施設整備数 整備数 2箇所 (令和６年度).
 """
@@ -357,7 +357,7 @@ def test_a_number_beside_a_text_is_kept(client, entry_user, section):
 # --- submitting ---------------------------------------------------------------------------------------------------
 
 
-def test_shortfall_without_factor_analysis_is_refused_and_nothing_saved(client, entry_user, section):
+def test_missing_the_target_without_factor_analysis_is_refused_and_nothing_saved(client, entry_user, section):
     client.force_login(entry_user)
     response = post(client, TRAINING, {"": "３"}, action="submit")  # 3 < 5
     page = response.content.decode()
@@ -368,7 +368,7 @@ def test_shortfall_without_factor_analysis_is_refused_and_nothing_saved(client, 
     assert report_of(TRAINING) is None
 
 
-def test_shortfall_on_a_downward_indicator_is_above_its_target(client, entry_user, section):
+def test_a_downward_indicator_misses_its_target_above_its_target(client, entry_user, section):
     client.force_login(entry_user)
     page = post(client, ISOLATION, {"": "14.0"}, action="submit").content.decode()  # aims down to 13.5%
     assert "提出には要因分析が必要です" in page

@@ -14,7 +14,6 @@ from decimal import Decimal
 import pytest
 
 from indicators.evaluation import (
-    INFINITY,
     ActualData,
     Calendar,
     IndicatorData,
@@ -26,14 +25,13 @@ from indicators.evaluation import (
     baseline_year_of,
     default_fiscal_year,
     expected_on_line,
-    floor_rate,
-    format_rate,
     grade_indicator,
     is_regressed,
     progress_rate,
     rollup,
     shipped_scheme,
 )
+from setagaya_plan.lib.numerals import floor_rate, format_rate
 
 D = Decimal
 DEFAULT = shipped_scheme("default")
@@ -115,14 +113,6 @@ def test_regression_in_the_indicator_direction_with_tolerance():
     assert not is_regressed(D(5), None, "up")
 
 
-def test_rates_are_shown_rounded_down_to_one_decimal():
-    assert format_rate(D("79.96")) == "79.9%"
-    assert format_rate(D("96.428571")) == "96.4%"
-    assert format_rate(D(1250)) == "1,250.0%"
-    assert format_rate(None) == "―"
-    assert format_rate(INFINITY) == "―"
-
-
 @pytest.mark.parametrize(
     "note, year",
     [("", 2023), ("令和5年度見込み", 2023), ("令和4年度", 2022), ("令和5年12月時点", 2023), ("令和６年３月時点", 2023)],
@@ -160,7 +150,7 @@ def test_upward_count(actual, default, five, achievement, progress, regressed):
     assert format_rate(result.achievement) == achievement
     assert format_rate(result.progress) == progress
     assert result.regressed is regressed
-    assert result.is_shortfall is (default == "not_met" or regressed)
+    assert result.needs_attention is (default == "not_met" or regressed)
     assert grade(indicator, 2024, FIVE).level.code == five
 
 
@@ -203,7 +193,7 @@ def test_downward_survey_rate_with_tolerance():
     # 14.0%: 13.5 ÷ 14.0 = 96.42…% → 概ね達成; 0.2 points worse than 13.8 is within ±3 → not 後退.
     result = grade(IndicatorData(direction="down", series=(ISOLATED,), reports={2024: plain("14.0")}), 2024)
     assert result.level.code == "mostly" and format_rate(result.achievement) == "96.4%"
-    assert not result.regressed and not result.is_shortfall
+    assert not result.regressed and not result.needs_attention
     # 17.0%: 13.5 ÷ 17 = 79.41…% → 未達成; 3.2 points worse → 後退.
     worse = grade(IndicatorData(direction="down", series=(ISOLATED,), reports={2024: plain("17.0")}), 2024)
     assert worse.level.code == "not_met" and worse.regressed and format_rate(worse.achievement) == "79.4%"
@@ -217,7 +207,7 @@ def test_survey_tolerance_is_part_of_the_scheme():
     assert not grade(indicator, 2024).regressed
     strict = dataclasses.replace(DEFAULT, survey_tolerance=D(2))
     result = grade(indicator, 2024, strict)
-    assert result.regressed and result.level.code == "mostly" and result.is_shortfall
+    assert result.regressed and result.level.code == "mostly" and result.needs_attention
     # Counts (unit 回) have no tolerance: one fewer than the baseline is 後退.
     assert grade(IndicatorData(series=(TRAINING,), reports={2024: plain(0)}), 2024).regressed
 
@@ -266,7 +256,7 @@ def test_pace_uses_the_baselines_own_year():
     # … but the line expected 22.38: (23.0 − 25.3) ÷ (22.38 − 25.3) = −2.3 ÷ −2.92 = 78.76…% → やや遅れている
     paced = grade(indicator, 2024, PACE)
     assert paced.level.code == "slightly_behind" and format_rate(paced.pace) == "78.7%"
-    assert paced.is_shortfall
+    assert paced.needs_attention
 
 
 def test_pace_for_a_downward_rate():
@@ -341,7 +331,7 @@ def test_compound_count_with_a_missing_year_cannot_be_summed():
 def test_deferred_year_is_not_evaluated():
     result = grade(group_homes({2027: approved(cumulative=53)}), 2027)
     assert result.status == Status.EXCLUDED and result.label == "評価対象外"
-    assert not result.due and not result.is_shortfall
+    assert not result.due and not result.needs_attention
 
 
 def test_pace_grades_the_years_inside_a_merged_target():
@@ -398,7 +388,7 @@ def test_sub_series_are_judged_separately_and_the_worse_counts():
     assert result.achievement is None  # two rates: shown per part
     # The printed baselines (340, 3,200) are stocks, the targets yearly counts: every actual looks like 後退
     # until a planner confirms a yearly baseline (check_plan reports the same rows).
-    assert part_a.regressed and result.regressed and result.is_shortfall
+    assert part_a.regressed and result.regressed and result.needs_attention
 
 
 # --- text targets -----------------------------------------------------------------------------------------------
@@ -497,7 +487,7 @@ def test_no_target_for_the_year():
 # --- roll-ups -----------------------------------------------------------------------------------------------------
 
 
-def test_rollup_counts_share_met_completeness_and_shortfalls():
+def test_rollup_counts_share_met_completeness_and_attention():
     grades = [
         grade(IndicatorData(code="A", series=(TRAINING,), reports={2024: plain(5)}), 2024),  # 達成
         grade(IndicatorData(code="B", series=(TRAINING,), reports={2024: plain(4)}), 2024),  # 概ね達成
@@ -511,7 +501,7 @@ def test_rollup_counts_share_met_completeness_and_shortfalls():
     assert (result.total, result.graded, result.met, result.due, result.complete) == (6, 4, 2, 5, 4)
     assert result.share_met == D(50)
     assert result.completeness == D(80)
-    assert [g.code for g in result.shortfalls] == ["C"]
+    assert [g.code for g in result.attention] == ["C"]
     unique = rollup(grades, unique=True)
     assert unique.total == 5 and unique.met == 1 and floor_rate(unique.share_met) == D("33.3")
     segments = unique.segments(DEFAULT)

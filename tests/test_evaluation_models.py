@@ -1,5 +1,5 @@
 """Evaluation on the loaded plan: shipped schemes, approved actuals through the workflow, confirmed baselines,
-scheme settings and the fixed number of queries. Values come from the source text (comments quote it)."""
+scheme settings and the fixed number of queries. Values come from the printed plan (comments quote it)."""
 
 from __future__ import annotations
 

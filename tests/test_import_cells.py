@@ -1,5 +1,5 @@
 """The small readers behind every layout: printed value cells, name cells, 番号 and fiscal years (tables of real
-cells from the source text and of what people type)."""
+cells from the printed plan and of what people type)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Layout (b): the plan's printed tables. The workbook of 推進施策5 and 推進施策10 is built from the source text
+"""Layout (b): the plan's printed tables. The workbook of 推進施策5 and 推進施策10 is built from the printed plan
 (tests/import_files/source_tables.py); it must import to exactly the fixture, and repair a database that differs."""
 
 from __future__ import annotations

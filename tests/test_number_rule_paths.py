@@ -7,12 +7,9 @@ consultations count 件. A refused input writes nothing; an accepted one is save
 
 from __future__ import annotations
 
-import datetime
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -94,13 +91,7 @@ def test_the_entry_grid(client, entry_user, section, row):
 
 
 @pytest.fixture
-def february_2025():
-    with time_machine.travel(datetime.datetime(2025, 2, 15, 10, tzinfo=ZoneInfo("Asia/Tokyo")), tick=False):
-        yield
-
-
-@pytest.fixture
-def ikejiri(section, february_2025) -> District:
+def ikejiri(section, in_february_2025) -> District:
     District.objects.filter(code="ikejiri").update(section=section)
     Area.objects.filter(code="setagaya").update(reviewing_section=section)
     return District.objects.get(code="ikejiri")
@@ -139,7 +130,8 @@ def workbook(title: str, header: list, row: list) -> bytes:
 
 
 @COUNTS
-def test_the_consultations_import(client, planner_user, february_2025, row):
+@pytest.mark.usefixtures("in_february_2025")
+def test_the_consultations_import(client, planner_user, row):
     client.force_login(planner_user)
     header = ["年度", "月", "地域", "地区", "相談先", "分類", "件数"]
     content = workbook("件数", header, [2024, 4, "", "池尻", "まちづくりセンター", "高齢", row.text("件")])
@@ -189,7 +181,8 @@ def test_number_cells_of_the_actuals_sheet(planner_user, cell, kind, expected):
 
 
 @pytest.mark.parametrize("cell, expected", [(12, 12), (12.0, 12), (12.5, "「件」の数は整数で入力してください")])
-def test_number_cells_of_the_counts_import(client, planner_user, february_2025, cell, expected):
+@pytest.mark.usefixtures("in_february_2025")
+def test_number_cells_of_the_counts_import(client, planner_user, cell, expected):
     client.force_login(planner_user)
     content = build.xlsx(
         {

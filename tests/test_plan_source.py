@@ -1,4 +1,4 @@
-"""The loaded plan against the source text.
+"""The loaded plan against the printed plan (世田谷区地域保健医療福祉総合計画 令和6年3月, 第4章).
 
 Expectations come from tests/source_expectations, a second transcription written by reading
 the printed plan (世田谷区地域保健医療福祉総合計画 令和6年3月, 第4章), never from the fixture files these tests check.
@@ -128,7 +128,7 @@ def test_indicator_values_as_printed(
 
 
 def test_every_indicator_is_expected():
-    """No indicator in the database that the source tables do not print."""
+    """No indicator in the database that the printed tables do not print."""
     expected = {(m, row[0], KIND[row[1]], row[2]) for m in range(1, 11) for row in expectations(m).ROWS}
     found = {
         (i.vision.measure.number, i.vision.number, i.kind, i.number)

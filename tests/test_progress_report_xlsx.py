@@ -96,7 +96,7 @@ def test_every_measure_sheet_follows_the_printed_contract(workbook):
     assert "G1-M10-V1-O5/a" in codes and "G1-M05-V2-A1-1/cumulative" in codes
 
 
-def test_shortfall_actual_under_its_target_with_grade_text_and_fill(workbook):
+def test_an_actual_under_its_target_with_grade_text_and_fill(workbook):
     # 推進施策1 行動量3 研修: １回 ５回 ５回 ５回 ５回 ２０回; actual 3 in 令和6年度.
     target, actual, row = pairs(workbook["基本目標1-推進施策1"])["G1-M01-V1-A3"]
     assert target[:9] == ["3", target[1], 1, 5, 5, 5, 5, 20, "G1-M01-V1-A3"]

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from bench.plan_data import approve
 from indicators.models import Indicator
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("after_the_2024_deadline")]
 
 TRAINING = "G1-M01-V1-A3"
 ISOLATED = "G1-M01-V3-O1"
 URLS = [("public:home", []), ("public:measure", [1, 1]), ("public:indicator", [TRAINING])]
-
-
-@pytest.fixture(autouse=True)
-def _after_the_2024_deadline():
-    with time_machine.travel(datetime.datetime(2025, 9, 1, 10, tzinfo=datetime.UTC), tick=False):
-        yield
 
 
 @pytest.fixture

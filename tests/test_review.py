@@ -5,7 +5,6 @@ a closed year offers no review), and who submitted and approved is kept on the r
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,13 +15,7 @@ from setagaya_plan.core.models import AuditEntry
 from setagaya_plan.core.review import ReviewError, VersionConflict
 from tests.review_kinds import Counts, approve, submit
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_february_2025():
-    with time_machine.travel(datetime.datetime(2025, 2, 15, 10, tzinfo=ZoneInfo("Asia/Tokyo")), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_february_2025")]
 
 
 def test_submitter_and_approver_are_kept_and_reopening_takes_the_approval_away(kind, entry_user, planner_user):
@@ -83,9 +76,9 @@ def test_a_blank_reason_is_refused_and_names_its_field(kind, entry_user):
     assert kind.record().status == "submitted"
 
 
-def test_the_counts_page_puts_a_missing_reason_on_its_field(client, entry_user, section, approver_user):
+def test_the_counts_page_puts_a_missing_reason_on_its_field(client, entry_user, section, member):
     # Settled: the page once chose the field by looking for 「理由」 in the message text.
-    kind = Counts(section, approver_user)
+    kind = Counts(section, member)
     kind.enter(entry_user)
     submit(kind, entry_user)
     client.force_login(kind.reviewer)

@@ -4,11 +4,7 @@ ALLOW_SELF_APPROVAL is on; then the approval is allowed and marked 自己承認 
 
 from __future__ import annotations
 
-import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -17,18 +13,12 @@ from setagaya_plan.core import audit, review
 from setagaya_plan.core.models import AuditEntry, Membership, ReviewedRecord
 from setagaya_plan.core.review import ReviewError
 from tests.import_files import build
-from tests.review_kinds import TRAINING, Counts, Reports, approve, member, submit
+from tests.review_kinds import TRAINING, Counts, Reports, approve, submit
 
-pytestmark = pytest.mark.django_db
+# In February 2025 May 2024 has begun, so its counts can be entered; FY2024 actuals are open all year.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_february_2025")]
 
 REFUSED = "はあなたが入力または提出したため、承認できません。"
-
-
-@pytest.fixture(autouse=True)
-def _in_february_2025():
-    # May 2024 has begun, so its counts can be entered; FY2024 actuals are open all year.
-    with time_machine.travel(datetime.datetime(2025, 2, 15, 10, tzinfo=ZoneInfo("Asia/Tokyo")), tick=False):
-        yield
 
 
 def _refused(kind, user) -> None:
@@ -41,12 +31,14 @@ def _refused(kind, user) -> None:
 
 
 @pytest.fixture
-def dual_user(kind, section):
+def dual_user(kind, section, member):
     """Who enters and may also review: for counts the 地区's 入力担当 who is 承認者 of its 地域 (two sections); an
     indicator's roles are in one section, where only a 計画担当 does both."""
     if isinstance(kind, Counts):
-        return member("dual", (section, Membership.Role.ENTRY), (kind.reviewing_section, Membership.Role.APPROVER))
-    return member("dual", (section, Membership.Role.PLANNER))
+        user = member("dual", section, Membership.Role.ENTRY)
+        Membership.objects.create(user=user, section=kind.reviewing_section, role=Membership.Role.APPROVER)
+        return user
+    return member("dual", section, Membership.Role.PLANNER)
 
 
 def test_who_entered_and_submitted_is_not_offered_approval_and_a_forged_post_changes_nothing(client, kind, dual_user):
@@ -97,16 +89,16 @@ def test_an_import_into_a_submitted_record_makes_the_importer_one_who_entered(ki
     _refused(kind, planner_user)
 
 
-def test_who_entered_in_the_grid_may_not_approve(planner_user, entry_user, section, approver_user):
-    kind = Reports(section, approver_user)
+def test_who_entered_in_the_grid_may_not_approve(planner_user, entry_user, approver_user):
+    kind = Reports(approver_user)
     kind.enter(planner_user, source=audit.GRID)
     submit(kind, entry_user)
     _refused(kind, planner_user)
 
 
-def test_the_admin_import_of_actuals_counts_as_entering(client, entry_user, section, approver_user):
+def test_the_admin_import_of_actuals_counts_as_entering(client, entry_user, approver_user):
     # Consultation counts have no admin path: the admin shows them read-only (tests/test_admin.py).
-    kind = Reports(section, approver_user)
+    kind = Reports(approver_user)
     chief = get_user_model().objects.create_superuser("chief", "chief@example.jp", "pw")
     client.force_login(chief)
     data = build.xlsx({"実績": [["コード", "年度", "実績"], [TRAINING, 2024, 5]]})

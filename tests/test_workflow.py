@@ -108,7 +108,7 @@ def test_two_new_reports_at_once_the_second_is_refused(staff, approver):
     assert Report.objects.get(indicator=training()).actuals.get().value == Decimal(5)
 
 
-def test_shortfall_needs_why_and_what_next_before_submitting(staff):
+def test_missing_the_target_needs_why_and_what_next_before_submitting(staff):
     report = save(training(), staff, "3")
     assert missing_for_submission(report) == ["要因分析（目標に届かなかった理由）", "今後の方向性"]
     with pytest.raises(ReviewError, match="提出する前に入力してください：要因分析"):
@@ -124,7 +124,7 @@ def test_shortfall_needs_why_and_what_next_before_submitting(staff):
     assert review.submit(REPORT_REVIEW, report, staff, report.version).status == Report.Status.SUBMITTED
 
 
-def test_downward_indicator_falls_short_when_above_target(staff):
+def test_downward_indicator_misses_its_target_when_above_it(staff):
     # 孤立していると思われる区民の割合: aims down, 13.5% in 令和6年度.
     indicator = Indicator.objects.get(code="G1-M01-V3-O1")
     assert missing_for_submission(save(indicator, staff, "13.0")) == []

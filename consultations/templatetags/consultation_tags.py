@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from consultations.models import CountReport
 from setagaya_plan.core.access import is_planner
 from setagaya_plan.core.fiscal_years import fiscal_year_label
+from setagaya_plan.lib.numerals import format_decimal
 
 register = template.Library()
 
@@ -30,12 +31,7 @@ def count(value) -> str:
         return "―"
     if isinstance(value, str):
         return value
-    if isinstance(value, Decimal):
-        value = value.normalize()
-        if value == value.to_integral_value():
-            return f"{int(value):,}"
-        return f"{value:,f}"
-    return f"{value:,}"
+    return format_decimal(Decimal(value))
 
 
 @register.filter

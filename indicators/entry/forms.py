@@ -17,7 +17,7 @@ from indicators.entry.workflow import SeriesValue
 from indicators.models import Actual, Indicator, Report, Series, Target
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.core.models import Section
-from setagaya_plan.lib.numerals import format_decimal, to_half_width
+from setagaya_plan.lib.numerals import format_decimal, format_value, to_half_width
 from setagaya_plan.lib.value_input import ValueRules, parse_value, plausibility_issue
 
 TEXT_MAX_LENGTH = 4000
@@ -51,7 +51,7 @@ class ActualLine:
     @property
     def part_label(self) -> str:
         """a) 多摩川洪水浸水想定区域内, 累計整備数, or "" for the whole indicator."""
-        return series_part_label(self.series)
+        return self.series.part_label
 
     @property
     def label(self) -> str:
@@ -70,7 +70,7 @@ class ActualLine:
     def baseline_display(self) -> str:
         series = self.series
         if series.baseline_value is not None:
-            text = with_unit(series.baseline_value, self.unit)
+            text = format_value(series.baseline_value, self.unit)
             return f"{text}（{series.baseline_note}）" if series.baseline_note else text
         return series.baseline_text or "―"
 
@@ -79,7 +79,7 @@ class ActualLine:
         if self.previous is None or (self.previous.value is None and not self.previous.text):
             return "―"
         if self.previous.value is not None:
-            return with_unit(self.previous.value, self.unit)
+            return format_value(self.previous.value, self.unit)
         return self.previous.text
 
     @property
@@ -87,7 +87,7 @@ class ActualLine:
         if self.current is None or (self.current.value is None and not self.current.text):
             return "―"
         if self.current.value is not None:
-            return with_unit(self.current.value, self.unit)
+            return format_value(self.current.value, self.unit)
         return self.current.text
 
     @property
@@ -109,21 +109,9 @@ class ActualLine:
         return "" if self.current.value is None else format_decimal(self.current.value)
 
 
-def series_part_label(series: Series) -> str:
-    if not series.key:
-        return ""
-    label = series.label or series.key
-    # a)/b) parts are printed with their letter; 整備数 / 累計整備数 by name only.
-    return f"{series.key}) {label}" if len(series.key) == 1 else label
-
-
 def actual_label(series: Series, fiscal_year: int) -> str:
-    names = [series.indicator.name, series_part_label(series)]
+    names = [series.indicator.name, series.part_label]
     return "　".join(name for name in names if name) + f"　{fiscal_year_label(fiscal_year)}実績"
-
-
-def with_unit(value: Decimal, unit: str) -> str:
-    return f"{format_decimal(value)}{unit}"
 
 
 def target_display(target: Target | None, series: Series) -> str:
@@ -132,7 +120,7 @@ def target_display(target: Target | None, series: Series) -> str:
     if target.is_deferred:
         return f"{target.deferred_to}（他計画で設定）"
     if target.value is not None:
-        text = with_unit(target.value, series.effective_unit)
+        text = format_value(target.value, series.effective_unit)
     else:
         text = target.text
     if target.is_multi_year:
@@ -260,7 +248,7 @@ class ActualsForm(forms.Form):
             value = cleaned.get(line.field_name)
             if value is not None and value != self.proposal.value:
                 issue = (
-                    f"{self.proposal.source_label}からの提案値（{with_unit(self.proposal.value, line.unit)}）と"
+                    f"{self.proposal.source_label}からの提案値（{format_value(self.proposal.value, line.unit)}）と"
                     "異なります。理由を確認コメントに入力してください。"
                 )
                 self.warnings[line.field_name] = issue
@@ -350,20 +338,20 @@ class EntryForm(ActualsForm):
         return cleaned
 
     def _check_complete(self, cleaned) -> None:
-        shortfall = False
+        misses_target = False
         for line in self.lines:
             if line.field_name in self.errors:
                 continue
             typed = cleaned.get(line.field_name)
             if typed in (None, "") and line.series.expects_actual(self.fiscal_year):
                 self.add_error(line.field_name, "提出するには実績を入力してください。")
-            elif not line.takes_text and line.series.falls_short(self.fiscal_year, typed):
-                shortfall = True
+            elif not line.takes_text and line.series.misses_target(self.fiscal_year, typed):
+                misses_target = True
         grade = cleaned.get("self_grade", "")
         if "self_grade" in self.fields and not grade:
             self.add_error("self_grade", "提出するには自己評価を選んでください。")
-        if shortfall or grade in (Report.SelfGrade.MOSTLY, Report.SelfGrade.NOT_MET):
-            reason = "目標に届いていないため" if shortfall else "自己評価が「達成」ではないため"
+        if misses_target or grade in (Report.SelfGrade.MOSTLY, Report.SelfGrade.NOT_MET):
+            reason = "目標に届いていないため" if misses_target else "自己評価が「達成」ではないため"
             if not cleaned.get("factor_analysis", "").strip():
                 self.add_error("factor_analysis", f"{reason}、提出には要因分析が必要です。")
             if not cleaned.get("next_steps", "").strip():

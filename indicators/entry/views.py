@@ -44,6 +44,7 @@ from setagaya_plan.core.access import Role, is_planner, planner_required, roles_
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.core.models import AuditEntry, FiscalYearSetting, Section
 from setagaya_plan.core.review import ReviewError, VersionConflict
+from setagaya_plan.lib.numerals import format_rate, share
 
 UNASSIGNED = "none"
 
@@ -530,9 +531,7 @@ class CountRow:
 
     @property
     def approved_share(self) -> str:
-        if not self.due:
-            return "―"
-        return f"{self.counts[YearStatus.APPROVED] * 100 // self.due}%"
+        return format_rate(share(self.counts[YearStatus.APPROVED], self.due))
 
     @property
     def cells(self) -> list[int]:

@@ -36,11 +36,11 @@ def _series_label(series: Series) -> str:
     return f"{series.label or series.key}・" if series.key else ""
 
 
-def shortfall_series(report: Report) -> list[Series]:
-    """Series whose actual falls short of the year's target in the indicator's direction."""
+def series_missing_target(report: Report) -> list[Series]:
+    """Series whose actual misses the year's target (目標未達: Series.misses_target)."""
     short = []
     for actual in report.actuals.select_related("series__indicator").prefetch_related("series__targets"):
-        if actual.series.falls_short(report.fiscal_year, actual.value):
+        if actual.series.misses_target(report.fiscal_year, actual.value):
             short.append(actual.series)
     return short
 
@@ -58,7 +58,7 @@ def missing_for_submission(report: Report) -> list[str]:
             missing.append(f"{_series_label(series)}実績".replace("・実績", "の実績"))
     if report.indicator.has_text_target(report.fiscal_year) and not report.self_grade:
         missing.append("自己評価")
-    if shortfall_series(report) or report.self_grade in (Report.SelfGrade.MOSTLY, Report.SelfGrade.NOT_MET):
+    if series_missing_target(report) or report.self_grade in (Report.SelfGrade.MOSTLY, Report.SelfGrade.NOT_MET):
         if not report.factor_analysis.strip():
             missing.append("要因分析（目標に届かなかった理由）")
         if not report.next_steps.strip():

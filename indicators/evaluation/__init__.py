@@ -8,11 +8,13 @@ and the legend on every progress page shows it to users.
 Only approved actuals (Report.status == approved) are graded. An unapproved report can be graded "provisionally"
 (`official=False`) for people allowed to see it; such a grade never counts in a roll-up.
 
-By topic: data.py (the plain data), rates.py, grading.py (a series, an indicator), rollups.py, schemes.py (shipped
-and active schemes), evaluator.py (from the database), changes.py (planners' logged changes). This package
-re-exports their public names, the way the rest of the product imports them.
+By topic: data.py (the plain data), rates.py, grading.py (a series, an indicator), badges.py (how a grade is
+shown), rollups.py, schemes.py (shipped and active schemes), evaluator.py (from the database), changes.py
+(planners' logged changes). This package re-exports their public names, the way the rest of the product imports
+them.
 """
 
+from indicators.evaluation.badges import REGRESSED, Badge, grade_badges, grade_text, status_badge
 from indicators.evaluation.changes import (
     EvaluationError,
     GradeChange,
@@ -29,7 +31,6 @@ from indicators.evaluation.data import (
     INFINITY,
     LAST,
     NONE,
-    RATE_UNITS,
     REGRESSED_ICON,
     REGRESSED_LABEL,
     STATUS_ICONS,
@@ -51,8 +52,6 @@ from indicators.evaluation.rates import (
     achievement_rate,
     baseline_year_of,
     expected_on_line,
-    floor_rate,
-    format_rate,
     is_regressed,
     pace_rate,
     progress_rate,
@@ -76,7 +75,7 @@ __all__ = [
     "LAST",
     "LEVEL_FIELDS",
     "NONE",
-    "RATE_UNITS",
+    "REGRESSED",
     "REGRESSED_ICON",
     "REGRESSED_LABEL",
     "SHIPPED_SCHEMES",
@@ -85,6 +84,7 @@ __all__ = [
     "SUM",
     "UP",
     "ActualData",
+    "Badge",
     "Calendar",
     "EvaluationError",
     "Evaluator",
@@ -107,10 +107,10 @@ __all__ = [
     "confirm_baseline",
     "default_fiscal_year",
     "expected_on_line",
-    "floor_rate",
-    "format_rate",
+    "grade_badges",
     "grade_indicator",
     "grade_series",
+    "grade_text",
     "install_shipped_schemes",
     "is_regressed",
     "pace_rate",
@@ -119,6 +119,7 @@ __all__ = [
     "scheme_from_model",
     "series_data",
     "shipped_scheme",
+    "status_badge",
     "update_scheme",
     "year_choices",
 ]

@@ -13,13 +13,14 @@ from decimal import Decimal
 
 from django.db import models
 
+from setagaya_plan.lib.numerals import is_percent
+
 HUNDRED = Decimal(100)
 INFINITY = Decimal("Infinity")
 # 現況値 is, as a rule, the 令和5年度 (FY2023) actual: the year the straight line of the pace scheme starts from.
 DEFAULT_BASELINE_YEAR = 2023
 UP, DOWN = "up", "down"
 SUM, LAST, CUMULATIVE, NONE = "sum", "last", "cumulative", "none"
-RATE_UNITS = {"%", "％"}
 
 
 class Status(models.TextChoices):
@@ -95,7 +96,7 @@ class SeriesData:
 
     @property
     def is_rate(self) -> bool:
-        return self.unit in RATE_UNITS
+        return is_percent(self.unit)
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class Level:
     label: str
     min_rate: Decimal | None = None
     counts_as_met: bool = False
-    is_shortfall: bool = False
+    needs_attention: bool = False
     self_grade: str = ""
     colour: str = "gray"
     icon: str = ""

@@ -41,8 +41,8 @@ class SeriesGrade:
         return self.status == Status.GRADED
 
     @property
-    def is_shortfall(self) -> bool:
-        return self.is_graded and (self.level.is_shortfall or self.regressed)
+    def needs_attention(self) -> bool:
+        return self.is_graded and (self.level.needs_attention or self.regressed)
 
     @property
     def label(self) -> str:
@@ -80,8 +80,8 @@ class IndicatorGrade:
         return self.is_graded and self.level.counts_as_met
 
     @property
-    def is_shortfall(self) -> bool:
-        return self.is_graded and (self.level.is_shortfall or self.regressed)
+    def needs_attention(self) -> bool:
+        return self.is_graded and (self.level.needs_attention or self.regressed)
 
     @property
     def label(self) -> str:
@@ -224,7 +224,7 @@ def grade_indicator(
     indicator: IndicatorData, year: int, scheme: Scheme, calendar: Calendar, official: bool = True
 ) -> IndicatorGrade:
     """The indicator's grade: the worst grade of its parts once every part that is due is graded (a)/b) are judged
-    separately and a shortfall in either is a shortfall); otherwise the most pressing status."""
+    separately and either needing attention makes the indicator need it); otherwise the most pressing status."""
     series_grades = tuple(grade_series(indicator, s, year, scheme, calendar, official) for s in indicator.series)
     report = indicator.reports.get(year)
     common = {

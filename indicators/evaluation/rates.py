@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from indicators.evaluation.data import DEFAULT_BASELINE_YEAR, HUNDRED, INFINITY, SUM, UP, SeriesData
 from setagaya_plan.core.fiscal_years import fiscal_year_of
@@ -80,19 +80,6 @@ def pace_rate(
     if expected == series.baseline:
         return achievement_rate(actual, expected, direction)
     return (actual - series.baseline) / (expected - series.baseline) * HUNDRED
-
-
-def floor_rate(rate: Decimal | None) -> Decimal | None:
-    """A rate as shown: one decimal, rounded down, so that 79.96% shows 79.9% and grades below an 80% threshold."""
-    if rate is None or not rate.is_finite():
-        return rate
-    return rate.quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
-
-
-def format_rate(rate: Decimal | None) -> str:
-    if rate is None or not rate.is_finite():
-        return "―"
-    return f"{floor_rate(rate):,.1f}%"
 
 
 _REIWA_YEAR = re.compile(r"令和\s*(\d+|元)\s*年度")

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from indicators.evaluation.data import HUNDRED, STATUS_ICONS, Scheme
+from indicators.evaluation.data import STATUS_ICONS, Scheme
 from indicators.evaluation.grading import STATUS_PRECEDENCE, IndicatorGrade
+from setagaya_plan.lib.numerals import share
 
 
 @dataclass
@@ -42,8 +43,8 @@ class Rollup:
         return sum(1 for grade in self.grades if grade.due and grade.approved)
 
     @property
-    def shortfalls(self) -> list[IndicatorGrade]:
-        return [grade for grade in self.grades if grade.is_shortfall]
+    def attention(self) -> list[IndicatorGrade]:
+        return [grade for grade in self.grades if grade.needs_attention]
 
     @property
     def regressed(self) -> int:
@@ -52,12 +53,12 @@ class Rollup:
     @property
     def share_met(self) -> Decimal | None:
         """Share of graded indicators whose grade counts as met, in %."""
-        return Decimal(self.met) / Decimal(self.graded) * HUNDRED if self.graded else None
+        return share(self.met, self.graded)
 
     @property
     def completeness(self) -> Decimal | None:
         """Share of indicators due this year whose report is approved, in %."""
-        return Decimal(self.complete) / Decimal(self.due) * HUNDRED if self.due else None
+        return share(self.complete, self.due)
 
     def segments(self, scheme: Scheme) -> list[dict]:
         """The bar: one segment per level and per status present, in legend order, with its share of the total."""
@@ -72,7 +73,7 @@ class Rollup:
                 "icon": icon,
                 "colour": colour,
                 "count": counts[key],
-                "share": Decimal(counts[key]) / Decimal(self.total) * HUNDRED,
+                "share": share(counts[key], self.total),
             }
             for key, label, icon, colour in keys
             if counts[key] and self.total

@@ -57,7 +57,7 @@ SHIPPED_SCHEMES: list[dict] = [
         ],
     },
 ]
-LEVEL_FIELDS = ("code", "label", "min_rate", "counts_as_met", "is_shortfall", "self_grade", "colour", "icon")
+LEVEL_FIELDS = ("code", "label", "min_rate", "counts_as_met", "needs_attention", "self_grade", "colour", "icon")
 
 
 def shipped_scheme(code: str = "default") -> Scheme:

@@ -63,50 +63,10 @@ class ActualRowImporter:
         if source.errors:
             raise RowInvalid({NON_FIELD: list(source.errors)})
         row = _Cleaner(values, source)
-        code, _, code_part = (row.get(ACol.CODE) or "").partition("/")
-        code, code_part = code.strip(), code_part.strip().lower()
-        part = row.get(ACol.PART, "") or ""
-        year = row.get(ACol.YEAR)
-        if not code:
-            row.error(ACol.CODE, "コードが空欄です。")
-        if row.present(ACol.YEAR) and year is None and ACol.YEAR not in row.errors:
-            row.error(ACol.YEAR, "年度が空欄です。")
-        elif not row.present(ACol.YEAR):
-            row.error(NON_FIELD, "年度が分かりません。")
-        if year is not None and year not in PLAN_YEARS:
-            row.error(ACol.YEAR, f"{fiscal_year_label(year)}は計画期間の外です。")
-        if code_part and part and code_part != part:
-            row.error(ACol.PART, f"コードの内訳「{code_part}」と内訳の列「{part}」が違います。")
-        part = part or code_part
+        code, part, year = _identity(row)
         row.raise_if_invalid()
-
-        indicator = self.indicators.get(code)
-        if indicator is None:
-            row.error(ACol.CODE, f"コード「{code}」の指標は登録されていません。")
-            row.raise_if_invalid()
-        series_by_key = {series.key: series for series in indicator.series.all()}
-        if part not in series_by_key:
-            keys = "、".join(sorted(k for k in series_by_key if k))
-            if part:
-                row.error(ACol.CODE, f"指標 {code} に内訳「{part}」はありません（あるのは {keys or '指標全体のみ'}）。")
-            else:
-                row.error(
-                    ACol.CODE,
-                    f"指標 {code} は内訳（{keys}）ごとに実績を入れます。"
-                    f"コードを「{code}/{min(k for k in series_by_key if k)}」のようにしてください。",
-                )
-            row.raise_if_invalid()
-        series = series_by_key[part]
-        identity = (series.pk, year)
-        if identity in self.seen:
-            row.error(NON_FIELD, f"{self.seen[identity]}と同じ指標・年度の実績です（重複）。一方を削除してください。")
-            row.raise_if_invalid()
-        self.seen[identity] = source.where
-        if year not in self.locked:
-            self.locked[year] = FiscalYearSetting.for_year(year).locked
-        if self.locked[year]:
-            row.error(ACol.YEAR, f"{fiscal_year_label(year)}は締め切られているため、実績を取り込めません。")
-
+        indicator, series = self._series(row, code, part)
+        self._check_once_and_open(row, series, year)
         raw = values.get(ACol.ACTUAL, ABSENT)
         new = self._value(row, raw, series, year) if raw is not ABSENT else None
         # Like an empty actual, an empty comment keeps what is stored (a)/b) rows share one report and comment).
@@ -117,12 +77,7 @@ class ActualRowImporter:
         actual = report.actual_for(series) if report else None
         old = SeriesValue(actual.value, actual.text) if actual else SeriesValue()
         label = f"{code}{'/' + part if part else ''} {indicator.name}（{fiscal_year_label(year)}）"
-        changes = []
-        field_label = f"{series.label or series.key}・実績" if series.key else "実績"
-        if new is not None and new != old:
-            changes.append(Change(field_label, _shown(old), _shown(new)))
-        if comment is not None and (report.comment if report else "") != comment:
-            changes.append(Change("コメント", (report.comment if report else "") or "（空欄）", comment or "（空欄）"))
+        changes = _changes(series, report, old, new, comment)
         if not changes:
             return RowOutcome(status=UNCHANGED, label=label, instance=report)
 
@@ -148,6 +103,38 @@ class ActualRowImporter:
             raise RowInvalid({NON_FIELD: [f"{source.where}：{error}"]}) from None
         status = NEW if actual is None and new is not None else CHANGED
         return RowOutcome(status=status, label=label, changes=changes, conflict=conflict, instance=saved)
+
+    def _series(self, row: _Cleaner, code: str, part: str):
+        """The indicator of the code and the series of the part; a row that names neither is refused."""
+        indicator = self.indicators.get(code)
+        if indicator is None:
+            row.error(ACol.CODE, f"コード「{code}」の指標は登録されていません。")
+            row.raise_if_invalid()
+        series_by_key = {series.key: series for series in indicator.series.all()}
+        if part not in series_by_key:
+            keys = "、".join(sorted(k for k in series_by_key if k))
+            if part:
+                row.error(ACol.CODE, f"指標 {code} に内訳「{part}」はありません（あるのは {keys or '指標全体のみ'}）。")
+            else:
+                row.error(
+                    ACol.CODE,
+                    f"指標 {code} は内訳（{keys}）ごとに実績を入れます。"
+                    f"コードを「{code}/{min(k for k in series_by_key if k)}」のようにしてください。",
+                )
+            row.raise_if_invalid()
+        return indicator, series_by_key[part]
+
+    def _check_once_and_open(self, row: _Cleaner, series, year: int) -> None:
+        """One row per series and year in a file, and none for a year that is closed (締切)."""
+        identity = (series.pk, year)
+        if identity in self.seen:
+            row.error(NON_FIELD, f"{self.seen[identity]}と同じ指標・年度の実績です（重複）。一方を削除してください。")
+            row.raise_if_invalid()
+        self.seen[identity] = row.source.where
+        if year not in self.locked:
+            self.locked[year] = FiscalYearSetting.for_year(year).locked
+        if self.locked[year]:
+            row.error(ACol.YEAR, f"{fiscal_year_label(year)}は締め切られているため、実績を取り込めません。")
 
     def _value(self, row: _Cleaner, raw, series, year: int) -> SeriesValue | None:
         """The actual as a number, or as words where the year's target is words; None for an empty cell."""
@@ -177,6 +164,37 @@ class ActualRowImporter:
         if entered_on_screen:
             return f"画面で入力済みの実績（{_shown(old)}）を上書きします。"
         return ""
+
+
+def _identity(row: _Cleaner) -> tuple[str, str, int | None]:
+    """The row's indicator code, part (from the コード's /a or the 内訳 column) and fiscal year, checked."""
+    code, _, code_part = (row.get(ACol.CODE) or "").partition("/")
+    code, code_part = code.strip(), code_part.strip().lower()
+    part = row.get(ACol.PART, "") or ""
+    year = row.get(ACol.YEAR)
+    if not code:
+        row.error(ACol.CODE, "コードが空欄です。")
+    if row.present(ACol.YEAR) and year is None and ACol.YEAR not in row.errors:
+        row.error(ACol.YEAR, "年度が空欄です。")
+    elif not row.present(ACol.YEAR):
+        row.error(NON_FIELD, "年度が分かりません。")
+    if year is not None and year not in PLAN_YEARS:
+        row.error(ACol.YEAR, f"{fiscal_year_label(year)}は計画期間の外です。")
+    if code_part and part and code_part != part:
+        row.error(ACol.PART, f"コードの内訳「{code_part}」と内訳の列「{part}」が違います。")
+    return code, part or code_part, year
+
+
+def _changes(series, report: Report | None, old: SeriesValue, new: SeriesValue | None, comment: str | None):
+    """What the row would change: the series' actual and the report's comment, as shown in the preview."""
+    changes = []
+    field_label = f"{series.label or series.key}・実績" if series.key else "実績"
+    if new is not None and new != old:
+        changes.append(Change(field_label, _shown(old), _shown(new)))
+    stored_comment = report.comment if report else ""
+    if comment is not None and stored_comment != comment:
+        changes.append(Change("コメント", stored_comment or "（空欄）", comment or "（空欄）"))
+    return changes
 
 
 def _words_allowed(series, year: int) -> bool:

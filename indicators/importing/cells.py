@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from setagaya_plan.lib.numerals import to_half_width
+from setagaya_plan.lib.numerals import plain_decimal, to_half_width
 from setagaya_plan.lib.spreadsheet import FORMULA_TRIGGERS
 from setagaya_plan.lib.value_input import ValueRules, number_from_cell, parse_value
 
@@ -94,10 +94,6 @@ class ValueCell:
     parts: tuple[PartValue, ...] = field(default=())
 
     @property
-    def is_blank(self) -> bool:
-        return self.kind in (EMPTY, DASH)
-
-    @property
     def cumulative(self) -> bool:
         return CUMULATIVE in self.remarks
 
@@ -114,11 +110,34 @@ class NameCell:
     plan_refs: tuple[str, ...] = ()
     relisted: bool = False
     part_labels: dict[str, str] = field(default_factory=dict)
-    footnote_mark: bool = False
 
 
 def parse_value_cell(raw) -> ValueCell:
     """One printed value cell. Raises CellError for a malformed number; anything that is not a value is TEXT."""
+    native = _native_cell(raw)
+    if native is not None:
+        return native
+    text = unescape_formula(str(raw))
+    compact = "".join(text.split())
+    marked = _marked_cell(text, compact)
+    if marked is not None:
+        return marked
+    if _NEGATIVE.match(compact):
+        # A minus before a number: parse_value's message (counts are never negative).
+        _number(re.sub(r"[^\d０-９]+$", "", compact), "")
+    try:
+        return _parse_values(text)
+    except _NotAValue:
+        normal = _normal(text)
+        if _NUMBER_LIKE.match(normal):
+            # Digits and separators only ("1.2.3", "1,2,3"): a mistyped number, not a text target.
+            _number(_NUMBER_LIKE.match(normal).group(1), "")
+            raise CellError(f"「{join_lines(text)}」を数値として読み取れません。") from None
+        return ValueCell(TEXT, text=join_lines(text))
+
+
+def _native_cell(raw) -> ValueCell | None:
+    """A cell that is not text: empty, a number Excel stored, a date (refused); None for text."""
     if raw is None:
         return ValueCell(EMPTY)
     if isinstance(raw, bool):
@@ -127,8 +146,11 @@ def parse_value_cell(raw) -> ValueCell:
         return ValueCell(NUMBER, value=decimal_from_number(raw))
     if isinstance(raw, datetime.date | datetime.time):
         raise CellError("日付として入力されています。数値または文字で入力してください。")
-    text = unescape_formula(str(raw))
-    compact = "".join(text.split())
+    return None
+
+
+def _marked_cell(text: str, compact: str) -> ValueCell | None:
+    """Text that is a mark rather than a value: blank, ―, the continuation mark, a year left to another plan."""
     if not compact:
         return ValueCell(EMPTY)
     if all(char in DASHES for char in compact):
@@ -139,19 +161,7 @@ def parse_value_cell(raw) -> ValueCell:
         return ValueCell(DEFERRED, text=join_lines(text.split("：", 1)[-1] if "：" in text else text.split(":", 1)[-1]))
     if _DEFERRED.search(compact):
         return ValueCell(DEFERRED, text=join_lines(text))
-    if _NEGATIVE.match(compact):
-        _number(
-            re.sub(r"[^\d０-９]+$", "", compact), ""
-        )  # a minus before a number: parse_value's message (counts are never negative)
-    try:
-        return _parse_values(text)
-    except _NotAValue:
-        normal = _normal(text)
-        if _NUMBER_LIKE.match(normal):
-            # Digits and separators only ("1.2.3", "1,2,3"): a mistyped number, not a text target.
-            _number(_NUMBER_LIKE.match(normal).group(1), "")
-            raise CellError(f"「{join_lines(text)}」を数値として読み取れません。") from None
-        return ValueCell(TEXT, text=join_lines(text))
+    return None
 
 
 class _NotAValue(Exception):
@@ -168,16 +178,23 @@ class _Found:
     remarks: list[str] = field(default_factory=list)
 
 
-def _parse_values(text: str) -> ValueCell:
-    found: list[_Found] = []
-    cell_remarks: list[str] = []
-    pending_label = ""
-    pending_nobe = False
-    for line in _logical_lines(text):
+@dataclass
+class _ValueLines:
+    """The lines of a value cell read one by one: values (with a)/b) keys or 整備数-like labels) and remarks.
+
+    A line that is none of these makes the whole cell a text (raises _NotAValue).
+    """
+
+    found: list[_Found] = field(default_factory=list)
+    cell_remarks: list[str] = field(default_factory=list)
+    pending_label: str = ""  # 「整備数」 on a line of its own, naming the value on the next line
+    pending_nobe: bool = False  # 「延べ」 on a line of its own
+
+    def read(self, line: str) -> None:
         normal = _normal(line)
         if _REMARK_LINE.match(normal):
-            cell_remarks += _REMARK.findall(normal)
-            continue
+            self.cell_remarks += _REMARK.findall(normal)
+            return
         key = ""
         marker = _PART_MARKER.match(normal)
         if marker:
@@ -185,68 +202,82 @@ def _parse_values(text: str) -> ValueCell:
             if not normal:
                 raise _NotAValue
         match = _VALUE_LINE.match(normal)
-        if match and match.group("label") and match.group("label") != "延べ":
+        if match:
+            self._value(line, key, match)
+        elif key or re.search(r"\d", normal):
+            raise _NotAValue
+        else:
+            self._word(normal)
+
+    def _value(self, line: str, key: str, match: re.Match) -> None:
+        if match.group("label") and match.group("label") != "延べ":
             # 「修了人数 ８０人」: a label on the value's line stands apart from it; 「年２回開催」 is a sentence.
             spaced = unicodedata.normalize("NFKC", line).strip()
             if not re.match(rf"^(?:[a-z]\))?\s*{re.escape(match.group('label'))}\s", spaced):
                 raise _NotAValue
-        if match:
-            label = match.group("label") or pending_label
-            if label == "延べ":
-                label, pending_nobe = "", True
-            found.append(
-                _Found(
-                    key=key,
-                    label=label,
-                    nobe=bool(match.group("nobe")) or pending_nobe,
-                    num=match.group("num"),
-                    unit=match.group("unit") or "",
-                    remarks=_REMARK.findall(match.group("remarks")),
-                )
+        label = match.group("label") or self.pending_label
+        if label == "延べ":
+            label, self.pending_nobe = "", True
+        self.found.append(
+            _Found(
+                key=key,
+                label=label,
+                nobe=bool(match.group("nobe")) or self.pending_nobe,
+                num=match.group("num"),
+                unit=match.group("unit") or "",
+                remarks=_REMARK.findall(match.group("remarks")),
             )
-            pending_label, pending_nobe = "", False
-            continue
-        if key or re.search(r"\d", normal):
-            raise _NotAValue
+        )
+        self.pending_label, self.pending_nobe = "", False
+
+    def _word(self, normal: str) -> None:
+        """A line without digits: 延べ, a unit on its own line, or the label of the next value."""
+        last = self.found[-1] if self.found else None
         if normal == "延べ":
-            pending_nobe = True
-        elif found and not found[-1].unit and not pending_label and len(normal) <= 4 and re.fullmatch(_UNIT, normal):
-            found[-1].unit = normal  # "１，８１６" then "箇所" on the next line
-        elif re.fullmatch(_LABEL, normal) and not pending_label:
-            pending_label = normal
+            self.pending_nobe = True
+        elif last and not last.unit and not self.pending_label and len(normal) <= 4 and re.fullmatch(_UNIT, normal):
+            last.unit = normal  # "１，８１６" then "箇所" on the next line
+        elif re.fullmatch(_LABEL, normal) and not self.pending_label:
+            self.pending_label = normal
         else:
             raise _NotAValue
-    if not found or pending_label:
+
+
+def _parse_values(text: str) -> ValueCell:
+    lines = _ValueLines()
+    for line in _logical_lines(text):
+        lines.read(line)
+    if not lines.found or lines.pending_label:
         raise _NotAValue
-    note, qualifier, remarks = _classify(cell_remarks)
+    note, qualifier, remarks = _classify(lines.cell_remarks)
+    found = lines.found
     if len(found) == 1 and not found[0].key and not found[0].label:
-        only = found[0]
-        own_note, own_qualifier, own_remarks = _classify(only.remarks)
-        unit = _unit(only.unit)
+        only = _part_value(found[0], note, qualifier, remarks)
         return ValueCell(
             NUMBER,
-            value=_number(only.num, unit),
-            unit=unit,
-            note=own_note or note,
-            qualifier="延べ" if only.nobe else (own_qualifier or qualifier),
-            remarks=tuple(own_remarks + remarks),
+            value=only.value,
+            unit=only.unit,
+            note=only.note,
+            qualifier=only.qualifier,
+            remarks=only.remarks,
         )
-    parts = []
-    for item in found:
-        own_note, own_qualifier, own_remarks = _classify(item.remarks)
-        unit = _unit(item.unit)
-        parts.append(
-            PartValue(
-                key=item.key,
-                label=item.label,
-                value=_number(item.num, unit),
-                unit=unit,
-                note=own_note or note,
-                qualifier="延べ" if item.nobe else (own_qualifier or qualifier),
-                remarks=tuple(own_remarks + remarks),
-            )
-        )
-    return ValueCell(PARTS, note=note, qualifier=qualifier, remarks=tuple(remarks), parts=tuple(parts))
+    parts = tuple(_part_value(item, note, qualifier, remarks) for item in found)
+    return ValueCell(PARTS, note=note, qualifier=qualifier, remarks=tuple(remarks), parts=parts)
+
+
+def _part_value(item: _Found, note: str, qualifier: str, remarks: list[str]) -> PartValue:
+    """One value of a cell, its own remarks first and then the cell's (a note under all of a)/b))."""
+    own_note, own_qualifier, own_remarks = _classify(item.remarks)
+    unit = _unit(item.unit)
+    return PartValue(
+        key=item.key,
+        label=item.label,
+        value=_number(item.num, unit),
+        unit=unit,
+        note=own_note or note,
+        qualifier="延べ" if item.nobe else (own_qualifier or qualifier),
+        remarks=tuple(own_remarks + remarks),
+    )
 
 
 def _classify(remarks: list[str]) -> tuple[str, str, list[str]]:
@@ -306,13 +337,8 @@ def decimal_from_number(raw: int | float | Decimal) -> Decimal:
 
 
 def plain_number(value: Decimal | None) -> str:
-    """1180, 92.8: half width, no separators, no trailing zeros — how the data files write numbers."""
-    if value is None:
-        return ""
-    normalized = value.normalize()
-    if normalized == normalized.to_integral_value():
-        return str(int(normalized))
-    return f"{normalized:f}"
+    """1180, 92.8: half width, no separators, no trailing zeros — how the data files write numbers; "" for none."""
+    return "" if value is None else plain_decimal(value)
 
 
 def parse_name_cell(raw) -> NameCell:
@@ -341,14 +367,12 @@ def parse_name_cell(raw) -> NameCell:
         elif line.strip():
             name_lines.append(line)
     name = join_lines("\n".join(name_lines))
-    footnote = bool(_FOOTNOTE_MARK.search(name))
-    name = _FOOTNOTE_MARK.sub("", name).strip()
+    name = _FOOTNOTE_MARK.sub("", name).strip()  # the ※ mark points at the footnotes, kept apart
     return NameCell(
         name=name,
         plan_refs=tuple(dict.fromkeys(refs)),
         relisted=relisted,
         part_labels=labels,
-        footnote_mark=footnote,
     )
 
 

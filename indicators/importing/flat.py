@@ -20,7 +20,7 @@ from indicators.importing.cells import CONTINUE_MARK, DEFERRED_PREFIX, plain_num
 from indicators.importing.datasets import PLAN_COLUMNS, PLAN_YEARS, Col, RowSource, append, year_column
 from indicators.importing.grid import Sheet
 from indicators.models import Indicator, Series, Target
-from setagaya_plan.lib.spreadsheet import escape_formula
+from setagaya_plan.lib.spreadsheet import cell_number, escape_formula
 
 TEMPLATE_SHEET = "指標"
 HELP_SHEET = "説明"
@@ -168,7 +168,7 @@ def series_row(indicator: Indicator, series: Series) -> dict:
         Col.BASELINE_TEXT: series.baseline_text,
         Col.TOTAL: number_cell(series.total_value),
         Col.TOTAL_TEXT: series.total_text,
-        Col.PLAN_REFS: "、".join(sorted((item.code for item in indicator.plan_items.all()), key=_ref_key)),
+        Col.PLAN_REFS: "、".join(indicator.plan_ref_codes()),
         Col.SECTION: indicator.section.name if indicator.section else "",
         Col.FOOTNOTES: indicator.footnotes,
     }
@@ -193,17 +193,8 @@ def target_cell(target: Target):
 
 
 def number_cell(value: Decimal | None):
-    """A stored Decimal as a spreadsheet number: 280, 92.8 (never 280.0000)."""
-    if value is None:
-        return ""
-    normalized = value.normalize()
-    if normalized == normalized.to_integral_value():
-        return int(normalized)
-    return Decimal(plain_number(normalized))
-
-
-def _ref_key(code: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else part for part in code.split("-"))
+    """A stored Decimal as a spreadsheet number (280, 92.8), or an empty cell."""
+    return "" if value is None else cell_number(value)
 
 
 def template_xlsx(with_data: bool) -> bytes:

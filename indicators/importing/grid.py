@@ -87,7 +87,7 @@ class Sheet:
         return all(cell.is_empty for cell in self.cells.values())
 
 
-def read_xlsx(data: bytes) -> list[Sheet]:
+def read_xlsx(data: bytes) -> list[Sheet]:  # noqa: C901
     workbook = _load(data, data_only=False)
     formulas = [
         (worksheet.title, cell.coordinate)

@@ -105,18 +105,12 @@ def read_upload(name: str, data: bytes, *, sheet: str | None = None) -> Parsed:
 
 
 def read_sheets(sheets: list[Sheet], *, only_sheet: str | None = None, csv: bool = False) -> Parsed:
-    if only_sheet:
-        chosen = [s for s in sheets if s.name == only_sheet]
-        if not chosen:
-            names = "、".join(f"「{s.name}」" for s in sheets)
-            raise ImportFileError(f"シート「{only_sheet}」がありません（このファイルのシート：{names}）。")
-        sheets = chosen
     plan_rows = new_dataset(PLAN)
     actual_rows = new_dataset(ACTUALS)
     layouts: list[str] = []
     used: list[str] = []
     hints: list[str] = []
-    for sheet in sheets:
+    for sheet in _chosen(sheets, only_sheet):
         header = find_header(sheet, hints)
         if header is None:
             continue
@@ -135,6 +129,22 @@ def read_sheets(sheets: list[Sheet], *, only_sheet: str | None = None, csv: bool
         used.append(sheet.name)
         if LAYOUT_LABELS[layout] not in layouts:
             layouts.append(LAYOUT_LABELS[layout])
+    dataset = _one_dataset(plan_rows, actual_rows, layouts, used, hints)
+    return Parsed(kind=dataset.kind, dataset=dataset, layouts=layouts, sheets=used)
+
+
+def _chosen(sheets: list[Sheet], only_sheet: str | None) -> list[Sheet]:
+    if not only_sheet:
+        return sheets
+    chosen = [s for s in sheets if s.name == only_sheet]
+    if not chosen:
+        names = "、".join(f"「{s.name}」" for s in sheets)
+        raise ImportFileError(f"シート「{only_sheet}」がありません（このファイルのシート：{names}）。")
+    return chosen
+
+
+def _one_dataset(plan_rows, actual_rows, layouts: list[str], used: list[str], hints: list[str]):
+    """The rows to import: plan data or actuals, never both and never none, with a message that says why."""
     if not used and hints:
         raise ImportFileError(hints[0])
     if not used:
@@ -151,7 +161,7 @@ def read_sheets(sheets: list[Sheet], *, only_sheet: str | None = None, csv: bool
         if LAYOUT_LABELS[printed.PROGRESS] in layouts:
             raise ImportFileError("「実績」の行に値がありません（取り込む実績がありません）。")
         raise ImportFileError("見出し行の下に取り込む行がありません。")
-    return Parsed(kind=dataset.kind, dataset=dataset, layouts=layouts, sheets=used)
+    return dataset
 
 
 def find_header(sheet: Sheet, hints: list[str] | None = None) -> Header | None:

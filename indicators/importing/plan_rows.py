@@ -447,29 +447,13 @@ class PlanRowImporter:
 
     def _indicator_plan(self, row: Cleaner, place: Place, name_cell, *, probe: bool = False) -> dict:
         indicator = place.indicator
-        plan: dict = {"indicator": {}, "series": {}, "targets": None, "refs": None, "section": ABSENT}
-        if name_cell is not None and name_cell.name:
-            plan["indicator"]["name"] = name_cell.name
-        elif row.present(Col.NAME) and indicator is not None:
-            row.error(Col.NAME, "名称が空欄です。")
-        for column, attribute in (
-            (Col.UNIT, "unit"),
-            (Col.DIRECTION, "direction"),
-            (Col.TOTAL_KIND, "total_kind"),
-            (Col.QUALIFIER, "qualifier"),
-            (Col.FOOTNOTES, "footnotes"),
-        ):
-            value = row.get(column, "") if row.present(column) else None
-            # 方向 and 総量の種類 always have a value: a blank cell keeps the stored one.
-            if value is not None and (value or attribute not in ("direction", "total_kind")):
-                plan["indicator"][attribute] = value
-        refs = set(row.get(Col.PLAN_REFS, ()) or ()) if row.present(Col.PLAN_REFS) else None
-        if name_cell is not None and name_cell.plan_refs:
-            refs = (refs or set()) | set(name_cell.plan_refs)
-        plan["refs"] = refs
-        if row.present(Col.SECTION):
-            plan["section"] = row.get(Col.SECTION)
-
+        plan: dict = {
+            "indicator": _indicator_fields(row, name_cell, indicator),
+            "series": {},
+            "targets": None,
+            "refs": _plan_refs(row, name_cell),
+            "section": row.get(Col.SECTION) if row.present(Col.SECTION) else ABSENT,
+        }
         key = row.get(Col.PART, "") or ""
         code_part = (row.get(Col.CODE) or "").partition("/")[2].strip().lower()
         if code_part and row.present(Col.PART) and code_part != key:
@@ -627,137 +611,25 @@ class PlanRowImporter:
     # Writing.
 
     def _write(self, row: Cleaner, place: Place, plan: dict, *, probe: bool = False) -> RowOutcome:
+        # A 【再掲】 row (probe) leaves the places alone: its titles describe where it is re-listed.
         changes: list[Change] = []
-        created = False
         measure, vision = place.measure, place.vision
-        if probe:
-            pass  # a 【再掲】 row's titles describe where it is re-listed, not the original's place
-        elif measure is None:
-            measure = Measure.objects.create(
-                goal=place.goal, number=place.measure_number, title=row.get(Col.MEASURE_TITLE)
-            )
-            self.cache.add_measure(measure)
-            changes.append(Change("推進施策", "（なし）", f"{measure.label} {measure.title}（新規）"))
-            self._log(measure, [changes[-1]])
-        else:
-            title = row.get(Col.MEASURE_TITLE)
-            if title and title != measure.title:
-                changes.append(Change("推進施策名", measure.title, title))
-                measure.title = title
-                measure.save(update_fields=["title"])
-                self._log(measure, [changes[-1]])
-        if probe:
-            pass
-        elif vision is None:
-            vision = Vision.objects.create(
-                measure=measure, number=place.vision_number, statement=row.get(Col.VISION_STATEMENT)
-            )
-            self.cache.add_vision(vision)
-            changes.append(Change("めざす姿", "（なし）", f"めざす姿{vision.number}（新規）"))
-            self._log(vision, [changes[-1]])
-        else:
-            statement = row.get(Col.VISION_STATEMENT)
-            if statement and statement != vision.statement:
-                changes.append(Change("めざす姿の文", vision.statement, statement))
-                vision.statement = statement
-                vision.save(update_fields=["statement"])
-                self._log(vision, [changes[-1]])
-
+        if not probe:
+            measure = self._write_measure(row, place, changes)
+            vision = self._write_vision(row, place, measure, changes)
         indicator = place.indicator
-        indicator_changes: list[Change] = []
-        if indicator is None:
-            created = True
-            defaults = row.source.defaults
-            unit = plan["indicator"].get("unit", "")
-            indicator = Indicator(
-                vision=vision,
-                kind=place.kind,
-                number=place.number,
-                position=1
-                + max(
-                    (i.position for i in self.cache.indicators() if i.vision_id == vision.pk and i.kind == place.kind),
-                    default=-1,
-                ),
-                name=plan["indicator"]["name"],
-                unit=unit,
-                direction=plan["indicator"].get("direction") or defaults.get(Col.DIRECTION, Indicator.Direction.UP),
-                total_kind=plan["indicator"].get("total_kind")
-                or defaults.get(Col.TOTAL_KIND)
-                or _inferred_total_kind(plan, unit),
-                qualifier=plan["indicator"].get("qualifier", ""),
-                footnotes=plan["indicator"].get("footnotes", ""),
-                initiative=vision.initiative_for(place.number),
-                section=plan["section"] if plan["section"] is not ABSENT else None,
-            )
-            indicator.save()
-            indicator_changes.append(Change("指標", "（なし）", f"{indicator.code} {indicator.name}（新規）"))
+        created = indicator is None
+        if created:
+            indicator = self._create_indicator(row, place, plan, vision)
+            indicator_changes = [Change("指標", "（なし）", f"{indicator.code} {indicator.name}（新規）")]
         else:
-            changed = []
-            for attribute, value in plan["indicator"].items():
-                old = getattr(indicator, attribute)
-                if old != value:
-                    indicator_changes.append(
-                        Change(
-                            _label(Indicator, attribute),
-                            _shown_field(indicator, attribute, old),
-                            _shown_field(indicator, attribute, value),
-                        )
-                    )
-                    setattr(indicator, attribute, value)
-                    changed.append(attribute)
-            if plan["section"] is not ABSENT and indicator.section_id != (
-                plan["section"].pk if plan["section"] else None
-            ):
-                indicator_changes.append(Change("所管課", shown(indicator.section), shown(plan["section"])))
-                indicator.section = plan["section"]
-                changed.append("section")
-            if changed:
-                indicator.save(update_fields=changed)
-        if plan["refs"] is not None:
-            stored = {item.code for item in indicator.plan_items.all()}
-            if stored != plan["refs"]:
-                items = [ImplementationPlanItem.objects.get_or_create(code=code)[0] for code in sorted(plan["refs"])]
-                indicator.plan_items.set(items)
-                if not created:
-                    indicator_changes.append(Change("実施計画 施策", shown(stored), shown(plan["refs"])))
-
+            indicator_changes = _update_indicator(indicator, plan)
+        indicator_changes += _write_plan_refs(indicator, plan["refs"], created)
         series = plan["series_obj"]
-        series_changes: list[Change] = []
         if series is None:
-            key = plan["key"]
-            if key:
-                series_changes.append(Change("内訳", "（なし）", f"{key}（新規）"))
-            series = Series(
-                indicator=indicator,
-                key=key,
-                position=len(indicator.series.all()),
-                total_kind=plan["series"].get("total_kind") or row.source.defaults.get(Col.PART_TOTAL_KIND, ""),
-            )
-            for attribute, value in plan["series"].items():
-                setattr(series, attribute, value if attribute != "total_kind" else series.total_kind)
-            series.save()
-            for attribute in plan["series"]:
-                value = getattr(series, attribute)
-                if value not in (None, ""):
-                    series_changes.append(
-                        Change(SERIES_LABELS[attribute], "（なし）", _shown_field(series, attribute, value))
-                    )
+            series, series_changes = _create_series(row, indicator, plan)
         else:
-            changed = []
-            for attribute, value in plan["series"].items():
-                old = getattr(series, attribute)
-                if old != value:
-                    series_changes.append(
-                        Change(
-                            SERIES_LABELS[attribute],
-                            _shown_field(series, attribute, old),
-                            _shown_field(series, attribute, value),
-                        )
-                    )
-                    setattr(series, attribute, value)
-                    changed.append(attribute)
-            if changed:
-                series.save(update_fields=changed)
+            series_changes = _update_series(series, plan["series"])
         target_changes = self._write_targets(row, series, plan["targets"]) if plan["targets"] is not None else []
 
         all_changes = changes + indicator_changes + series_changes + target_changes
@@ -768,6 +640,65 @@ class PlanRowImporter:
             indicator = self.cache.reload(indicator)
         status = NEW if created or (plan["series_obj"] is None) else (CHANGED if all_changes else UNCHANGED)
         return RowOutcome(status=status, label=_row_label(indicator, series), changes=all_changes, instance=series)
+
+    def _write_measure(self, row: Cleaner, place: Place, changes: list[Change]) -> Measure:
+        measure = place.measure
+        if measure is None:
+            measure = Measure.objects.create(
+                goal=place.goal, number=place.measure_number, title=row.get(Col.MEASURE_TITLE)
+            )
+            self.cache.add_measure(measure)
+            changes.append(Change("推進施策", "（なし）", f"{measure.label} {measure.title}（新規）"))
+            self._log(measure, [changes[-1]])
+            return measure
+        title = row.get(Col.MEASURE_TITLE)
+        if title and title != measure.title:
+            changes.append(Change("推進施策名", measure.title, title))
+            measure.title = title
+            measure.save(update_fields=["title"])
+            self._log(measure, [changes[-1]])
+        return measure
+
+    def _write_vision(self, row: Cleaner, place: Place, measure: Measure, changes: list[Change]) -> Vision:
+        vision = place.vision
+        if vision is None:
+            vision = Vision.objects.create(
+                measure=measure, number=place.vision_number, statement=row.get(Col.VISION_STATEMENT)
+            )
+            self.cache.add_vision(vision)
+            changes.append(Change("めざす姿", "（なし）", f"めざす姿{vision.number}（新規）"))
+            self._log(vision, [changes[-1]])
+            return vision
+        statement = row.get(Col.VISION_STATEMENT)
+        if statement and statement != vision.statement:
+            changes.append(Change("めざす姿の文", vision.statement, statement))
+            vision.statement = statement
+            vision.save(update_fields=["statement"])
+            self._log(vision, [changes[-1]])
+        return vision
+
+    def _create_indicator(self, row: Cleaner, place: Place, plan: dict, vision: Vision) -> Indicator:
+        """A new indicator, last in its table; what the row leaves open comes from the layout's defaults."""
+        defaults = row.source.defaults
+        wanted = plan["indicator"]
+        unit = wanted.get("unit", "")
+        in_table = [i.position for i in self.cache.indicators() if i.vision_id == vision.pk and i.kind == place.kind]
+        indicator = Indicator(
+            vision=vision,
+            kind=place.kind,
+            number=place.number,
+            position=1 + max(in_table, default=-1),
+            name=wanted["name"],
+            unit=unit,
+            direction=wanted.get("direction") or defaults.get(Col.DIRECTION, Indicator.Direction.UP),
+            total_kind=wanted.get("total_kind") or defaults.get(Col.TOTAL_KIND) or _inferred_total_kind(plan, unit),
+            qualifier=wanted.get("qualifier", ""),
+            footnotes=wanted.get("footnotes", ""),
+            initiative=vision.initiative_for(place.number),
+            section=plan["section"] if plan["section"] is not ABSENT else None,
+        )
+        indicator.save()
+        return indicator
 
     def _write_targets(self, row: Cleaner, series: Series, wanted: dict[int, TargetSpec | None]) -> list[Change]:
         """The file's years replace the stored targets of those years; other years are left alone."""
@@ -965,3 +896,97 @@ def _row_label(indicator: Indicator, series: Series) -> str:
     if series.key:
         label += f"（{series.label or series.key}）"
     return label
+
+
+def _indicator_fields(row: Cleaner, name_cell, indicator: Indicator | None) -> dict:
+    """The indicator's own fields the row sets; a column the file does not have sets nothing."""
+    fields = {}
+    if name_cell is not None and name_cell.name:
+        fields["name"] = name_cell.name
+    elif row.present(Col.NAME) and indicator is not None:
+        row.error(Col.NAME, "名称が空欄です。")
+    for column, attribute in (
+        (Col.UNIT, "unit"),
+        (Col.DIRECTION, "direction"),
+        (Col.TOTAL_KIND, "total_kind"),
+        (Col.QUALIFIER, "qualifier"),
+        (Col.FOOTNOTES, "footnotes"),
+    ):
+        value = row.get(column, "") if row.present(column) else None
+        # 方向 and 総量の種類 always have a value: a blank cell keeps the stored one.
+        if value is not None and (value or attribute not in ("direction", "total_kind")):
+            fields[attribute] = value
+    return fields
+
+
+def _plan_refs(row: Cleaner, name_cell) -> set[str] | None:
+    """The 実施計画 施策 of the column and of 【実施計画 施策…】 in the name; None when the file names none."""
+    refs = set(row.get(Col.PLAN_REFS, ()) or ()) if row.present(Col.PLAN_REFS) else None
+    if name_cell is not None and name_cell.plan_refs:
+        refs = (refs or set()) | set(name_cell.plan_refs)
+    return refs
+
+
+def _changed_fields(instance: models.Model, wanted: dict, label) -> tuple[list[Change], list[str]]:
+    """Set what differs from `wanted` on the instance; the changes as shown and the fields to save."""
+    changes, changed = [], []
+    for attribute, value in wanted.items():
+        old = getattr(instance, attribute)
+        if old != value:
+            changes.append(
+                Change(
+                    label(attribute), _shown_field(instance, attribute, old), _shown_field(instance, attribute, value)
+                )
+            )
+            setattr(instance, attribute, value)
+            changed.append(attribute)
+    return changes, changed
+
+
+def _update_indicator(indicator: Indicator, plan: dict) -> list[Change]:
+    changes, changed = _changed_fields(indicator, plan["indicator"], lambda attribute: _label(Indicator, attribute))
+    section = plan["section"]
+    if section is not ABSENT and indicator.section_id != (section.pk if section else None):
+        changes.append(Change("所管課", shown(indicator.section), shown(section)))
+        indicator.section = section
+        changed.append("section")
+    if changed:
+        indicator.save(update_fields=changed)
+    return changes
+
+
+def _write_plan_refs(indicator: Indicator, refs: set[str] | None, created: bool) -> list[Change]:
+    """The file's 実施計画 施策 replace the stored ones (None: the file has no such column)."""
+    if refs is None:
+        return []
+    stored = {item.code for item in indicator.plan_items.all()}
+    if stored == refs:
+        return []
+    indicator.plan_items.set([ImplementationPlanItem.objects.get_or_create(code=code)[0] for code in sorted(refs)])
+    return [] if created else [Change("実施計画 施策", shown(stored), shown(refs))]
+
+
+def _create_series(row: Cleaner, indicator: Indicator, plan: dict) -> tuple[Series, list[Change]]:
+    key = plan["key"]
+    changes = [Change("内訳", "（なし）", f"{key}（新規）")] if key else []
+    series = Series(
+        indicator=indicator,
+        key=key,
+        position=len(indicator.series.all()),
+        total_kind=plan["series"].get("total_kind") or row.source.defaults.get(Col.PART_TOTAL_KIND, ""),
+    )
+    for attribute, value in plan["series"].items():
+        setattr(series, attribute, value if attribute != "total_kind" else series.total_kind)
+    series.save()
+    for attribute in plan["series"]:
+        value = getattr(series, attribute)
+        if value not in (None, ""):
+            changes.append(Change(SERIES_LABELS[attribute], "（なし）", _shown_field(series, attribute, value)))
+    return series, changes
+
+
+def _update_series(series: Series, wanted: dict) -> list[Change]:
+    changes, changed = _changed_fields(series, wanted, SERIES_LABELS.__getitem__)
+    if changed:
+        series.save(update_fields=changed)
+    return changes

@@ -46,7 +46,7 @@ from indicators.importing.years import YearError, check_in_plan, parse_year_head
 from indicators.models import Indicator, Relisting, Series
 from measures.models import Measure
 from setagaya_plan.core.fiscal_years import era_label
-from setagaya_plan.lib.numerals import format_decimal, to_half_width
+from setagaya_plan.lib.numerals import format_value, to_half_width
 from setagaya_plan.lib.spreadsheet import escape_formula
 
 PROGRESS = "progress"
@@ -236,8 +236,93 @@ class _Part:
 
 
 def _indicator_rows(sheet: Sheet, row: int, table: Table, context: Context, number: str, code: str):
-    where = sheet.where(row)
-    errors: list[str] = []
+    """The plan rows of one printed indicator row: one per part (a)/b), 整備数 / 累計整備数) or one for the whole."""
+    cells = _RowCells(sheet, row, table)
+    name = parse_name_cell(sheet.get(row, table.name).value)
+    cells.check_identity(number, name.name)
+    baseline, years, total = cells.parse(table.baseline), cells.years(), cells.parse(table.total)
+    cells.check_place(context, code)
+    values = [baseline, *years.values(), total]
+    mode, parts = _parts_of(name.part_labels, values, cells)
+    unit, qualifier = _unit_and_qualifier(values, mode, parts, cells)
+    for key, part in parts.items():
+        _read_baseline(part, _target_of(mode, key, baseline), cells)
+        _read_total(part, _target_of(mode, key, total), cells)
+        _read_years(part, {year: _target_of(mode, key, cell) for year, cell in years.items()}, cells)
+    source = RowSource(cells.where, columns=_columns(table), errors=cells.errors)
+    source.defaults = {Col.DIRECTION: Indicator.Direction.UP}
+    if mode != PLAIN:
+        source.defaults[Col.TOTAL_KIND] = Indicator.TotalKind.SUM
+    common = {
+        Col.CODE: code.split("/")[0] if table.code else ABSENT,
+        Col.GOAL: context.goal,
+        Col.MEASURE: context.measure if context.measure is not None else "",
+        Col.MEASURE_TITLE: context.measure_title,
+        Col.VISION: context.vision if context.vision is not None else "",
+        Col.VISION_STATEMENT: context.vision_statement,
+        Col.KIND: Indicator.Kind(table.kind).label,
+        Col.NUMBER: number,
+        Col.NAME: sheet.get(row, table.name).value,
+        Col.UNIT: unit,
+        Col.QUALIFIER: qualifier,
+        Col.PLAN_REFS: "、".join(name.plan_refs),
+        Col.RELISTED: "再掲" if name.relisted else "",
+    }
+    return [(common | _part_values(key, part), _part_source(source, mode, key)) for key, part in parts.items()]
+
+
+# How the cells of one row say their parts: a)/b) keyed by letter, 整備数 / 累計整備数 by name, or none.
+PLAIN, LETTERED, COMPOUND = "plain", "ab", "compound"
+
+
+@dataclass
+class _RowCells:
+    """One indicator row of a printed table as it is read, and what is wrong with it."""
+
+    sheet: Sheet
+    row: int
+    table: Table
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return self.sheet.where(self.row)
+
+    def where_column(self, column: int) -> str:
+        return self.sheet.where(self.row, column)
+
+    def parse(self, column: int) -> ValueCell:
+        try:
+            return parse_value_cell(self.sheet.get(self.row, column).value)
+        except CellError as error:
+            self.errors.append(f"{self.sheet.where(self.row, column, self.table.texts.get(column, ''))}：{error}")
+            return ValueCell(EMPTY)
+
+    def years(self) -> dict[int, ValueCell]:
+        """Each year's cell in year order; a year inside a cell merged from the left continues that cell."""
+        found = {}
+        for column, year in sorted(self.table.years.items(), key=lambda item: item[1]):
+            cell = self.sheet.get(self.row, column)
+            merged_from_left = cell.span and cell.span[1] < column and cell.span[1] in self.table.years
+            found[year] = ValueCell(CONTINUE) if merged_from_left else self.parse(column)
+        return found
+
+    def check_identity(self, number: str, name: str) -> None:
+        if not number:
+            self.errors.append(f"{self.where}：「番号」が空欄です。")
+        if not name:
+            self.errors.append(f"{self.where_column(self.table.name)}：指標の名称が空欄です。")
+
+    def check_place(self, context: Context, code: str) -> None:
+        if context.measure is None and not code:
+            self.errors.append(
+                f"{self.where}：どの推進施策の表か分かりません。"
+                "表の上に「推進施策５ 住まい」のような行を置くか、「コード」の列を加えてください。"
+            )
+
+
+def _columns(table: Table) -> dict:
+    """Where each value of the row comes from, for the preview's messages: (column letter, header)."""
     columns = {
         Col.NUMBER: (get_column_letter(table.number), "番号"),
         Col.NAME: (get_column_letter(table.name), table.texts.get(table.name, "")),
@@ -250,177 +335,132 @@ def _indicator_rows(sheet: Sheet, row: int, table: Table, context: Context, numb
     }
     if table.code:
         columns[Col.CODE] = (get_column_letter(table.code), "コード")
+    return columns
 
-    def parse(column: int) -> ValueCell:
-        try:
-            return parse_value_cell(sheet.get(row, column).value)
-        except CellError as error:
-            errors.append(f"{sheet.where(row, column, table.texts.get(column, ''))}：{error}")
-            return ValueCell(EMPTY)
 
-    if not number:
-        errors.append(f"{where}：「番号」が空欄です。")
-    name = parse_name_cell(sheet.get(row, table.name).value)
-    if not name.name:
-        errors.append(f"{sheet.where(row, table.name)}：指標の名称が空欄です。")
-    baseline = parse(table.baseline)
-    years: dict[int, ValueCell] = {}
-    for column, year in sorted(table.years.items(), key=lambda item: item[1]):
-        cell = sheet.get(row, column)
-        if cell.span and cell.span[1] < column and cell.span[1] in table.years:
-            years[year] = ValueCell(CONTINUE)
-        else:
-            years[year] = parse(column)
-    total = parse(table.total)
-    if context.measure is None and not code:
-        errors.append(
-            f"{where}：どの推進施策の表か分かりません。"
-            "表の上に「推進施策５ 住まい」のような行を置くか、「コード」の列を加えてください。"
-        )
-
-    cells = [baseline, *years.values(), total]
+def _parts_of(name_labels: dict[str, str], cells: list[ValueCell], row: _RowCells) -> tuple[str, dict[str, _Part]]:
+    """How the row is split (PLAIN, LETTERED or COMPOUND) and its parts, keyed "", a/b, or yearly/cumulative."""
     keyed = {part.key for cell in cells if cell.kind == PARTS for part in cell.parts if part.key}
     labelled = [part.label for cell in cells if cell.kind == PARTS for part in cell.parts if not part.key]
-    if name.part_labels or keyed:
-        mode = "ab"
-        keys = sorted(set(name.part_labels) | keyed)
+    if name_labels or keyed:
         if labelled:
-            errors.append(f"{where}：a)・b) の内訳と「{labelled[0]}」のような内訳が一つの指標に混在しています。")
-    elif labelled:
-        mode = "compound"
-        keys = []
-        for label in labelled:
-            key = _compound_key(label)
-            if key not in keys:
-                keys.append(key)
-        keys.sort(key=lambda key: key != "yearly")
-    else:
-        mode, keys = "plain", [""]
-    parts = {key: _Part(key, label=name.part_labels.get(key, "")) for key in keys}
-    if mode == "compound":
-        for label in labelled:
-            part = parts[_compound_key(label)]
-            if part.label and part.label != label:
-                errors.append(f"{where}：内訳名「{part.label}」と「{label}」が同じ内訳になります。")
-            part.label = part.label or label
-
-    def target_of(key: str, cell: ValueCell) -> tuple[str, object] | None:
-        """(kind, value) of one part in one cell, or None when the cell says nothing about that part."""
-        if cell.kind == PARTS:
-            for part in cell.parts:
-                part_key = part.key or _compound_key(part.label)
-                if part_key == key:
-                    return "number", part
-            return None
-        if cell.kind == NUMBER:
-            if mode == "ab":
-                return "error", None
-            return ("number", cell) if key in ("", "yearly") else None
-        if cell.kind in (DASH, TEXT, DEFERRED, CONTINUE):
-            return cell.kind, cell
-        return None
-
-    units: list[str] = []
-    qualifiers: list[str] = []
-    for cell in cells:
-        if cell.kind == NUMBER:
-            units.append(cell.unit)
-            qualifiers.append(cell.qualifier)
-        for part in cell.parts:
-            units.append(part.unit)
-            qualifiers.append(part.qualifier)
-            if mode == "plain":
-                errors.append(
-                    f"{where}：値が内訳（{part.key or part.label}）に分かれていますが、指標は内訳のない指標です。"
-                )
-            elif mode == "ab" and part.key and part.key not in parts:
-                errors.append(f"{where}：内訳「{part.key})」が名称にありません。")
-    numeric = bool(units)
-    distinct_units = sorted({unit for unit in units if unit})
-    if len(distinct_units) > 1:
-        errors.append(f"{where}：単位が揃っていません（{'、'.join(distinct_units)}）。")
-    unit = distinct_units[0] if distinct_units else ""
-    qualifier = next((q for q in qualifiers if q), "")
-
-    for key, part in parts.items():
-        found = target_of(key, baseline)
-        if found:
-            kind, value = found
-            if kind == "number":
-                part.baseline, part.note = value.value, value.note
-            elif kind == "error":
-                errors.append(f"{sheet.where(row, table.baseline)}：a) と b) の現況値を分けて書いてください。")
-            elif kind in (DASH, TEXT):
-                part.baseline_text = value.text
-        found = target_of(key, total)
-        if found:
-            kind, value = found
-            if kind == "number":
-                part.total = value.value
-                part.total_text = _total_text(value)
-            elif kind == "error":
-                errors.append(f"{sheet.where(row, table.total)}：a) と b) の総量を分けて書いてください。")
-            elif kind in (DASH, TEXT):
-                part.total_text = value.text
-        open_target = False
-        for year, cell in years.items():
-            found = target_of(key, cell)
-            text = ""
-            if found:
-                kind, value = found
-                if kind == "number":
-                    text = plain_number(value.value) + (
-                        value.unit + "".join(f"（{r}）" for r in value.remarks) if value.remarks else ""
-                    )
-                elif kind == "error":
-                    errors.append(
-                        f"{sheet.where(row, _column_of(table, year))}：a) と b) の目標を分けて書いてください。"
-                    )
-                elif kind == TEXT:
-                    text = value.text
-                elif kind == DEFERRED:
-                    text = DEFERRED_PREFIX + value.text
-                elif kind == CONTINUE and open_target:
-                    text = CONTINUE_MARK
-            open_target = bool(text)
-            part.years[year] = text
-
-    source = RowSource(where, columns=columns, errors=errors)
-    source.defaults = {Col.DIRECTION: Indicator.Direction.UP}
-    if mode != "plain":
-        source.defaults[Col.TOTAL_KIND] = Indicator.TotalKind.SUM
-    rows = []
-    for key, part in parts.items():
-        values = {
-            Col.CODE: code.split("/")[0] if table.code else ABSENT,
-            Col.GOAL: context.goal,
-            Col.MEASURE: context.measure if context.measure is not None else "",
-            Col.MEASURE_TITLE: context.measure_title,
-            Col.VISION: context.vision if context.vision is not None else "",
-            Col.VISION_STATEMENT: context.vision_statement,
-            Col.KIND: Indicator.Kind(table.kind).label,
-            Col.NUMBER: number,
-            Col.NAME: sheet.get(row, table.name).value,
-            Col.PART: key,
-            Col.PART_LABEL: part.label,
-            Col.UNIT: unit if numeric else ABSENT,
-            Col.QUALIFIER: qualifier if numeric else ABSENT,
-            Col.BASELINE: plain_number(part.baseline),
-            Col.BASELINE_NOTE: part.note,
-            Col.BASELINE_TEXT: part.baseline_text,
-            Col.TOTAL: plain_number(part.total),
-            Col.TOTAL_TEXT: part.total_text,
-            Col.PLAN_REFS: "、".join(name.plan_refs),
-            Col.RELISTED: "再掲" if name.relisted else "",
-            **{year_column(year): text for year, text in part.years.items()},
-        }
-        part_source = RowSource(where, columns=columns, errors=errors, defaults=dict(source.defaults))
-        if mode == "compound":
-            part_source.defaults[Col.PART_TOTAL_KIND] = (
-                Indicator.TotalKind.CUMULATIVE if key == "cumulative" else Indicator.TotalKind.SUM
+            row.errors.append(
+                f"{row.where}：a)・b) の内訳と「{labelled[0]}」のような内訳が一つの指標に混在しています。"
             )
-        rows.append((values, part_source))
-    return rows
+        keys = sorted(set(name_labels) | keyed)
+        return LETTERED, {key: _Part(key, label=name_labels.get(key, "")) for key in keys}
+    if not labelled:
+        return PLAIN, {"": _Part("")}
+    parts: dict[str, _Part] = {}
+    for label in labelled:
+        part = parts.setdefault(_compound_key(label), _Part(_compound_key(label)))
+        if part.label and part.label != label:
+            row.errors.append(f"{row.where}：内訳名「{part.label}」と「{label}」が同じ内訳になります。")
+        part.label = part.label or label
+    return COMPOUND, dict(sorted(parts.items(), key=lambda item: item[0] != "yearly"))
+
+
+def _target_of(mode: str, key: str, cell: ValueCell) -> tuple[str, object] | None:
+    """(kind, value) of one part in one cell, or None when the cell says nothing about that part.
+
+    The kind "error" marks a single number in a row of a)/b) parts: it cannot be told which part it is.
+    """
+    if cell.kind == PARTS:
+        found = next((part for part in cell.parts if (part.key or _compound_key(part.label)) == key), None)
+        return ("number", found) if found is not None else None
+    if cell.kind == NUMBER:
+        if mode == LETTERED:
+            return "error", None
+        return ("number", cell) if key in ("", "yearly") else None
+    if cell.kind in (DASH, TEXT, DEFERRED, CONTINUE):
+        return cell.kind, cell
+    return None
+
+
+def _unit_and_qualifier(cells: list[ValueCell], mode: str, parts: dict[str, _Part], row: _RowCells):
+    """The row's one unit and qualifier (延べ, 重複あり); ABSENT for both when the row holds no number."""
+    numbers = [cell for cell in cells if cell.kind == NUMBER] + [part for cell in cells for part in cell.parts]
+    for cell in cells:
+        for part in cell.parts:
+            if mode == PLAIN:
+                row.errors.append(
+                    f"{row.where}：値が内訳（{part.key or part.label}）に分かれていますが、指標は内訳のない指標です。"
+                )
+            elif mode == LETTERED and part.key and part.key not in parts:
+                row.errors.append(f"{row.where}：内訳「{part.key})」が名称にありません。")
+    if not numbers:
+        return ABSENT, ABSENT
+    units = sorted({number.unit for number in numbers if number.unit})
+    if len(units) > 1:
+        row.errors.append(f"{row.where}：単位が揃っていません（{'、'.join(units)}）。")
+    return (units[0] if units else ""), next((number.qualifier for number in numbers if number.qualifier), "")
+
+
+def _read_baseline(part: _Part, found, row: _RowCells) -> None:
+    kind, value = found or (None, None)
+    if kind == "number":
+        part.baseline, part.note = value.value, value.note
+    elif kind == "error":
+        row.errors.append(f"{row.where_column(row.table.baseline)}：a) と b) の現況値を分けて書いてください。")
+    elif kind in (DASH, TEXT):
+        part.baseline_text = value.text
+
+
+def _read_total(part: _Part, found, row: _RowCells) -> None:
+    kind, value = found or (None, None)
+    if kind == "number":
+        part.total = value.value
+        part.total_text = _total_text(value)
+    elif kind == "error":
+        row.errors.append(f"{row.where_column(row.table.total)}：a) と b) の総量を分けて書いてください。")
+    elif kind in (DASH, TEXT):
+        part.total_text = value.text
+
+
+def _read_years(part: _Part, found_by_year: dict, row: _RowCells) -> None:
+    """Each year's target of a part as the flat template writes it; a merged cell continues only a target."""
+    open_target = False
+    for year, found in found_by_year.items():
+        kind, value = found or (None, None)
+        text = ""
+        if kind == "number":
+            text = plain_number(value.value) + (
+                value.unit + "".join(f"（{r}）" for r in value.remarks) if value.remarks else ""
+            )
+        elif kind == "error":
+            row.errors.append(
+                f"{row.where_column(_column_of(row.table, year))}：a) と b) の目標を分けて書いてください。"
+            )
+        elif kind == TEXT:
+            text = value.text
+        elif kind == DEFERRED:
+            text = DEFERRED_PREFIX + value.text
+        elif kind == CONTINUE and open_target:
+            text = CONTINUE_MARK
+        open_target = bool(text)
+        part.years[year] = text
+
+
+def _part_values(key: str, part: _Part) -> dict:
+    return {
+        Col.PART: key,
+        Col.PART_LABEL: part.label,
+        Col.BASELINE: plain_number(part.baseline),
+        Col.BASELINE_NOTE: part.note,
+        Col.BASELINE_TEXT: part.baseline_text,
+        Col.TOTAL: plain_number(part.total),
+        Col.TOTAL_TEXT: part.total_text,
+        **{year_column(year): text for year, text in part.years.items()},
+    }
+
+
+def _part_source(source: RowSource, mode: str, key: str) -> RowSource:
+    part_source = RowSource(source.where, columns=source.columns, errors=source.errors, defaults=dict(source.defaults))
+    if mode == COMPOUND:
+        part_source.defaults[Col.PART_TOTAL_KIND] = (
+            Indicator.TotalKind.CUMULATIVE if key == "cumulative" else Indicator.TotalKind.SUM
+        )
+    return part_source
 
 
 def _compound_key(label: str) -> str:
@@ -527,11 +567,9 @@ def _indicator_row(sheet, indicator: Indicator, number: str, relisted: bool, yea
     name = indicator.name + ("【再掲】" if relisted else "")
     if mode == "ab":
         name += "".join(f"\n{p.key}){p.label}" for p in parts)
-    refs = sorted(
-        (item.code for item in indicator.plan_items.all()), key=lambda c: [int(x) for x in c.split("-") if x.isdigit()]
-    )
+    refs = indicator.plan_refs()
     if refs:
-        name += "\n【実施計画 施策" + "、".join(refs) + "】"
+        name += "\n" + "".join(item.printed_label for item in refs)
     row_values = [number, name, _baseline_text(indicator, parts, mode)]
     spans: list[tuple[int, int]] = []
     year_values = []
@@ -558,8 +596,7 @@ def _indicator_row(sheet, indicator: Indicator, number: str, relisted: bool, yea
 
 
 def _amount(indicator: Indicator, series: Series, value) -> str:
-    unit = series.effective_unit
-    text = format_decimal(value) + unit
+    text = format_value(value, series.effective_unit)
     if indicator.qualifier == "延べ":
         text = "延べ" + text
     elif indicator.qualifier == "重複あり":
@@ -568,7 +605,8 @@ def _amount(indicator: Indicator, series: Series, value) -> str:
 
 
 def _labelled(mode: str, series: Series) -> str:
-    return f"{series.key})" if mode == "ab" else f"{series.label or series.key}\n"
+    # a)/b) lead their value on the same line (a)58件); 整備数 / 累計整備数 stand on a line of their own.
+    return series.part_mark if mode == "ab" else f"{series.part_mark}\n"
 
 
 def _baseline_text(indicator: Indicator, parts: list[Series], mode: str) -> str:

@@ -91,7 +91,11 @@ class GradeLevel(models.Model):
         help_text="達成率（または進み具合）がこの値以上ならこの評価。空欄は最下位の評価（下限なし）。",
     )
     counts_as_met = models.BooleanField("達成に数える", default=False)
-    is_shortfall = models.BooleanField("未達として注意喚起", default=False)
+    needs_attention = models.BooleanField(
+        "注意の対象",
+        default=False,
+        help_text="この評価の指標を、後退と同じく「注意」としてダッシュボードに挙げる（目標未達とは別の判断）。",
+    )
     self_grade = models.CharField(
         "文章の目標の自己評価",
         max_length=10,

@@ -26,6 +26,7 @@ from indicators.models.reports import Report, YearStatus
 from measures.models import Initiative, Measure, Vision
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.core.models import Section
+from setagaya_plan.lib.numerals import to_full_width
 
 
 class ImplementationPlanItem(models.Model):
@@ -42,8 +43,18 @@ class ImplementationPlanItem(models.Model):
     def __str__(self) -> str:
         return f"実施計画 施策{self.code}"
 
-    def sort_key(self) -> tuple[int, ...]:
-        return tuple(int(part) for part in self.code.split("-") if part.isdigit())
+    @staticmethod
+    def code_key(code: str) -> tuple:
+        """The order of 施策 numbers: 9-3 before 10-1 (by number, not as text); the code breaks ties."""
+        return (tuple(int(part) for part in code.split("-") if part.isdigit()), code)
+
+    def sort_key(self) -> tuple:
+        return self.code_key(self.code)
+
+    @property
+    def printed_label(self) -> str:
+        """【実施計画 施策９－３】, as the plan prints it beside an indicator's name."""
+        return f"【実施計画 施策{to_full_width(self.code)}】"
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -167,6 +178,13 @@ class Indicator(models.Model):
             target.value is not None for series in self.series.all() for target in series.targets.all()
         )
 
+    def plan_refs(self) -> list[ImplementationPlanItem]:
+        """Its 実施計画 施策 in the plan's order (uses prefetched plan_items)."""
+        return sorted(self.plan_items.all(), key=ImplementationPlanItem.sort_key)
+
+    def plan_ref_codes(self) -> list[str]:
+        return [item.code for item in self.plan_refs()]
+
     def footnote_list(self) -> list[str]:
         return [line for line in self.footnotes.splitlines() if line.strip()]
 
@@ -252,8 +270,6 @@ class Relisting(models.Model):
 class Series(models.Model):
     """One line of values of an indicator: the whole indicator, or one part of it (a)/b), 整備数 / 累計整備数)."""
 
-    MAIN = ""
-
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="series", verbose_name="指標")
     key = models.CharField(
         "内訳キー",
@@ -289,6 +305,30 @@ class Series(models.Model):
         return f"{self.indicator.code}{'/' + self.key if self.key else ''}"
 
     @property
+    def code(self) -> str:
+        """The indicator's code, with /a, /b, /yearly or /cumulative for a part: what exports and imports name."""
+        return f"{self.indicator.code}/{self.key}" if self.key else self.indicator.code
+
+    @property
+    def is_lettered(self) -> bool:
+        """An a)/b) part, printed with its letter (整備数 / 累計整備数 are printed by name only)."""
+        return len(self.key) == 1
+
+    @property
+    def part_mark(self) -> str:
+        """What a part's line starts with where several parts share a cell: a) or 累計整備数; "" for the whole."""
+        if not self.key:
+            return ""
+        return f"{self.key})" if self.is_lettered else (self.label or self.key)
+
+    @property
+    def part_label(self) -> str:
+        """a) 多摩川洪水浸水想定区域内, 累計整備数, or "" for the whole indicator."""
+        if not self.key:
+            return ""
+        return f"{self.key}) {self.label or self.key}" if self.is_lettered else self.part_mark
+
+    @property
     def effective_unit(self) -> str:
         return self.unit or self.indicator.unit
 
@@ -317,11 +357,13 @@ class Series(models.Model):
         target = self.target_for(fiscal_year)
         return not (target and target.is_deferred)
 
-    def falls_short(self, fiscal_year: int, value: Decimal | None) -> bool:
-        """Whether an actual misses the year's numeric target in the indicator's direction.
+    def misses_target(self, fiscal_year: int, value: Decimal | None) -> bool:
+        """目標未達: an actual misses the year's numeric target in the indicator's direction.
 
-        A target merged over several years is judged in its last year: a summed count by the actuals of all its
-        years, a level or running total by that year's value.
+        What entry checks before a report is submitted (要因分析 and 今後の方向性 become required); not a grade.
+        Grades that need attention (注意) are the evaluation's `needs_attention`. A target merged over several
+        years is judged in its last year: a summed count by the actuals of all its years, a level or running total
+        by that year's value.
         """
         target = self.target_for(fiscal_year)
         if value is None or target is None or target.value is None:

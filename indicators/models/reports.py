@@ -14,7 +14,7 @@ from django.db import models
 
 from indicators.models.fields import VALUE_FIELD_OPTIONS
 from setagaya_plan.core.fiscal_years import fiscal_year_label
-from setagaya_plan.core.models import ReviewedRecord, Section
+from setagaya_plan.core.models import ReviewedRecord
 from setagaya_plan.lib.numerals import format_decimal
 
 if TYPE_CHECKING:
@@ -24,9 +24,6 @@ if TYPE_CHECKING:
 class ReportQuerySet(models.QuerySet):
     def for_year(self, fiscal_year: int) -> ReportQuerySet:
         return self.filter(fiscal_year=fiscal_year)
-
-    def for_section(self, section: Section) -> ReportQuerySet:
-        return self.filter(indicator__section=section)
 
 
 class Report(ReviewedRecord):

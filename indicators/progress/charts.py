@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from indicators.progress.tables import format_value
+from setagaya_plan.lib.numerals import format_value
 
 
 @dataclass

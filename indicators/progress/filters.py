@@ -16,13 +16,13 @@ from indicators.models import ImplementationPlanItem, Indicator
 from measures.models import Goal, Measure, Vision
 from setagaya_plan.core.models import Section
 
-SHORTFALL = "shortfall"
+ATTENTION = "attention"
 REGRESSED = "regressed"
 
 
 def grade_choices(scheme: Scheme) -> list[tuple[str, str]]:
     return [
-        (SHORTFALL, "注意（未達の評価または後退）"),
+        (ATTENTION, "注意（未達の評価または後退）"),
         (REGRESSED, "後退"),
         *[(level.code, f"{level.icon} {level.label}") for level in scheme.levels],
         *[(status.value, status.label) for status in Status if status != Status.GRADED],
@@ -30,8 +30,8 @@ def grade_choices(scheme: Scheme) -> list[tuple[str, str]]:
 
 
 def grade_matches(grade, wanted: str) -> bool:
-    if wanted == SHORTFALL:
-        return grade.is_shortfall
+    if wanted == ATTENTION:
+        return grade.needs_attention
     if wanted == REGRESSED:
         return grade.is_graded and grade.regressed
     return grade.key == wanted

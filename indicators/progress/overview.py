@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from indicators.evaluation import STATUS_ICONS, Evaluator, Rollup, Status
+from indicators.evaluation import REGRESSED, Evaluator, Rollup, Status, status_badge
 from indicators.models import Indicator
 from indicators.progress.tables import measure_url
 from measures.models import Goal, Measure
@@ -29,7 +29,7 @@ def all_indicators():
 class MeasureRow:
     measure: Measure
     rollup: Rollup
-    shortfalls: list
+    attention: list
     url: str
     segments: list
     level_counts: list[int]
@@ -42,7 +42,8 @@ def level_counts(result: Rollup, scheme) -> list[int]:
 
 
 def measure_rows(indicators, evaluator: Evaluator, year: int, url_name: str = "progress:measure") -> list[MeasureRow]:
-    """One row per 推進施策: the indicators printed in it (【再掲】 included), their counts, shortfalls and link."""
+    """One row per 推進施策: the indicators printed in it (【再掲】 included), their counts, those needing attention
+    (注意) and link."""
     by_measure = defaultdict(list)
     for indicator in indicators:
         for measure in indicator.listed_measures():
@@ -55,7 +56,7 @@ def measure_rows(indicators, evaluator: Evaluator, year: int, url_name: str = "p
             MeasureRow(
                 measure=measure,
                 rollup=result,
-                shortfalls=[(evaluator.indicator_of(grade.code), grade) for grade in result.shortfalls],
+                attention=[(evaluator.indicator_of(grade.code), grade) for grade in result.attention],
                 url=measure_url(measure, url_name),
                 segments=result.segments(evaluator.scheme),
                 level_counts=level_counts(result, evaluator.scheme),
@@ -98,9 +99,8 @@ def legend_context(evaluator_or_scheme) -> dict:
     return {
         "scheme": scheme,
         "met_labels": "・".join(level.label for level in scheme.levels if level.counts_as_met),
+        "regressed_badge": REGRESSED,
         "statuses": [
-            (status.label, STATUS_ICONS.get(status, ""), STATUS_EXPLANATIONS[status])
-            for status in Status
-            if status != Status.GRADED
+            (status_badge(status), STATUS_EXPLANATIONS[status]) for status in Status if status != Status.GRADED
         ],
     }

@@ -7,14 +7,13 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from indicators.evaluation import Evaluator, format_rate
+from indicators.evaluation import Evaluator
 from indicators.models import Indicator, Report
 from indicators.progress.charts import chart_geometry
 from indicators.progress.overview import legend_context, level_counts
 from indicators.progress.tables import (
     baseline_text,
     display_years,
-    format_value,
     placements,
     printed_tables,
     target_text,
@@ -23,6 +22,7 @@ from indicators.progress.tables import (
 )
 from measures.models import Measure, Vision
 from setagaya_plan.core.fiscal_years import era_label, fiscal_year_label
+from setagaya_plan.lib.numerals import format_rate, format_value
 
 # Measure page.
 
@@ -135,9 +135,9 @@ def series_view(indicator, series, evaluator: Evaluator, years: list[int], sees:
                 "target": target_text(target, unit) or "―",
                 "target_years": target.years_label if target and target.is_multi_year else "",
                 "result": result,
-                "achievement": format_rate(grade.achievement) if grade and grade.achievement is not None else "―",
-                "progress": format_rate(grade.progress) if grade and grade.progress is not None else "―",
-                "pace": format_rate(grade.pace) if grade and grade.pace is not None else "―",
+                "achievement": format_rate(grade.achievement if grade else None),
+                "progress": format_rate(grade.progress if grade else None),
+                "pace": format_rate(grade.pace if grade else None),
                 "compared": format_value(grade.actual, unit) if grade and grade.actual is not None else "",
             }
         )
@@ -205,6 +205,6 @@ def indicator_context(indicator, today, sees: bool, public: bool = False) -> dic
         "grades": [(fiscal_year_label(y), evaluator.grade(indicator, y)) for y in years],
         "reports": reports,
         "places": places,
-        "plan_refs": sorted(indicator.plan_items.all(), key=lambda item: item.sort_key()),
+        "plan_refs": indicator.plan_refs(),
         **legend_context(evaluator),
     }

@@ -5,7 +5,7 @@ Made for Excel users: numbers are numbers (with the unit and note in the number 
 text as well as a fill colour. Sheets:
 
 * 概要 — one row per 推進施策 with counts per grade, share met and completeness, then the legend.
-* 指標一覧 — one row per indicator (a part per row), with target, actual, rates and grade; filterable.
+* 指標一覧 — one row per series, the columns of the indicator list's download (indicators.columns); filterable.
 * one sheet per 推進施策 in the printed table layout.
 
 CONTRACT with the import (docs/evaluation.md, "The progress workbook"): each 推進施策 sheet has, per table, a
@@ -22,21 +22,22 @@ from __future__ import annotations
 
 import datetime
 import io
-from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from indicators.evaluation import STATUS_ICONS, Evaluator, Status, floor_rate
+from indicators.columns import ACHIEVEMENT, GRADE, LIST_COLUMNS, PROGRESS, YearLine, cells, headers, year_lines
+from indicators.evaluation import REGRESSED, Evaluator, Status, grade_text, status_badge
 from indicators.models import Indicator, Report, Series
 from indicators.plan_files import PRINTED_YEARS
 from indicators.progress.overview import measure_rows
 from indicators.progress.tables import printed_tables, year_header
 from measures.models import Goal, Measure, Vision
 from setagaya_plan.core.fiscal_years import fiscal_year_label
-from setagaya_plan.lib.spreadsheet import escape_formula
+from setagaya_plan.lib.numerals import floor_rate, format_rate
+from setagaya_plan.lib.spreadsheet import cell_number, escape_formula, number_format
 
 FILLS = {
     "blue": "D9E6FF",
@@ -51,8 +52,7 @@ THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
-RATE_UNITS = {"%", "％"}
-RATE_FORMAT = '0.0"%"'
+RATE_CELL_FORMAT = "0.0"
 
 
 def fill(colour: str) -> PatternFill:
@@ -61,31 +61,6 @@ def fill(colour: str) -> PatternFill:
 
 def contract_header(kind_label: str) -> list[str]:
     return ["番号", kind_label, "現況値", *(year_header(y, full_width=True) for y in PRINTED_YEARS), "総量", "コード"]
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace('"', "") + '"'
-
-
-def number_format(value: Decimal, unit: str, suffix: str = "") -> str:
-    """#,##0"回（令和5年度見込み）": the unit and note are shown, the cell stays a number."""
-    if unit in RATE_UNITS:
-        normalized = value.normalize()
-        places = max(1, -normalized.as_tuple().exponent) if normalized.as_tuple().exponent < 0 else 1
-        base = "0." + "0" * places
-        return base + _quoted("%" + suffix)
-    normalized = value.normalize()
-    exponent = normalized.as_tuple().exponent
-    base = "#,##0" if exponent >= 0 else "#,##0." + "0" * -exponent
-    literal = unit + suffix
-    return base + (_quoted(literal) if literal else "")
-
-
-def cell_number(value: Decimal | None):
-    if value is None:
-        return None
-    normalized = value.normalize()
-    return int(normalized) if normalized == normalized.to_integral_value() else float(normalized)
 
 
 def _write(sheet: Worksheet, row: int, column: int, value, *, number_format_: str | None = None, **style):
@@ -100,31 +75,29 @@ def _write(sheet: Worksheet, row: int, column: int, value, *, number_format_: st
 def _grade_suffix(grade) -> str:
     if grade is None or grade.status == Status.NO_TARGET:
         return ""
-    text = f"{grade.icon}{grade.label}"
-    if grade.is_graded and grade.regressed:
-        text += "・▼後退"
-    return f"（{text}）"
+    return f"（{grade_text(grade)}）"
 
 
-def _name_cell(row, refs: list[str]) -> str:
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', "") + '"'
+
+
+def _name_cell(row) -> str:
     name = row.name
     if row.part_label:
         name += f"（{row.part_label}）"
     if row.relisted:
         name += "【再掲】"
+    refs = row.indicator.plan_refs()
     if refs:
-        name += "\n" + "".join(f"【実施計画 施策{_full_width(ref)}】" for ref in refs)
+        name += "\n" + "".join(item.printed_label for item in refs)
     return name
 
 
-def _full_width(text: str) -> str:
-    return text.translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))
-
-
-def _write_target_row(sheet: Worksheet, row_index: int, row, series: Series, refs: list[str]) -> None:
+def _write_target_row(sheet: Worksheet, row_index: int, row, series: Series) -> None:
     unit = series.effective_unit
     _write(sheet, row_index, 1, row.number, alignment=WRAP)
-    _write(sheet, row_index, 2, _name_cell(row, refs), alignment=WRAP)
+    _write(sheet, row_index, 2, _name_cell(row), alignment=WRAP)
     if series.baseline_value is not None:
         suffix = f"（{series.baseline_note}）" if series.baseline_note else ""
         _write(
@@ -259,8 +232,7 @@ def _measure_sheet(workbook: Workbook, measure: Measure, visions, indicators, ev
                 first_header = row_index
             row_index += 1
             for row in table.rows:
-                refs = sorted((item.code for item in row.indicator.plan_items.all()), key=_ref_key)
-                _write_target_row(sheet, row_index, row, row.series, refs)
+                _write_target_row(sheet, row_index, row, row.series)
                 _write_actual_row(sheet, row_index + 1, row, row.series, evaluator, year)
                 for r in (row_index, row_index + 1):
                     for column in range(1, 10):
@@ -272,8 +244,7 @@ def _measure_sheet(workbook: Workbook, measure: Measure, visions, indicators, ev
         sheet.print_title_rows = f"{first_header}:{first_header}"
 
 
-def _ref_key(code: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else 0 for part in code.split("-"))
+UNGRADED = [status for status in Status if status != Status.GRADED]
 
 
 def _summary_sheet(sheet: Worksheet, evaluator: Evaluator, indicators, year: int, today: datetime.date) -> None:
@@ -294,155 +265,107 @@ def _summary_sheet(sheet: Worksheet, evaluator: Evaluator, indicators, year: int
         1,
         f"評価方式：{scheme.name}　作成日：{today:%Y年%m月%d日}　承認済の実績のみで評価しています。",
     )
-    statuses = [s for s in Status if s != Status.GRADED]
     header = [
         "基本目標",
         "推進施策",
         "名称",
         "指標数",
-        *[f"{level.icon}{level.label}" for level in scheme.levels],
-        *[status.label for status in statuses],
-        "▼後退",
+        *[grade_text(level) for level in scheme.levels],
+        *[status.label for status in UNGRADED],
+        REGRESSED.text,
         "達成の割合（％）",
         "承認済／対象",
     ]
     header_row = 4
     for column, title in enumerate(header, start=1):
         _write(sheet, header_row, column, title, font=BOLD, fill=HEADER_FILL, border=BORDER, alignment=WRAP)
-    row_index = header_row + 1
-    rows = measure_rows(indicators, evaluator, year)
-
-    def write_rollup(r: int, goal_number, measure_number, title, rollup) -> None:
-        counts = rollup.counts
-        values = [
-            goal_number,
-            measure_number,
-            title,
-            rollup.total,
-            *[counts[level.code] for level in scheme.levels],
-            *[counts[status.value] for status in statuses],
-            rollup.regressed,
-            cell_number(floor_rate(rollup.share_met)),
-            f"{rollup.complete}／{rollup.due}",
-        ]
-        for column, value in enumerate(values, start=1):
-            cell = _write(sheet, r, column, value, border=BORDER)
-            if column == len(values) - 1:
-                cell.number_format = "0.0"
-        for index, level in enumerate(scheme.levels):
-            if counts[level.code]:
-                sheet.cell(row=r, column=5 + index).fill = fill(level.colour)
-
-    for goal in Goal.objects.order_by("number"):
-        goal_rows = [row for row in rows if row.measure.goal_id == goal.pk]
-        for row in goal_rows:
-            write_rollup(row_index, goal.number, row.measure.number, row.measure.title, row.rollup)
-            row_index += 1
-        own = [i for i in indicators if i.vision.measure.goal_id == goal.pk]
-        write_rollup(
-            row_index,
-            goal.number,
-            "計",
-            f"基本目標{goal.number}（再掲を除く）",
-            evaluator.rollup(own, year, unique=True),
-        )
-        for column in range(1, len(header) + 1):
-            sheet.cell(row=row_index, column=column).font = BOLD
-        row_index += 1
-    write_rollup(row_index, "計", "", "計画全体（再掲を除く）", evaluator.rollup(indicators, year, unique=True))
-    for column in range(1, len(header) + 1):
-        sheet.cell(row=row_index, column=column).font = BOLD
-    row_index += 2
-
-    _write(sheet, row_index, 1, "凡例", font=BOLD)
-    row_index += 1
-    for level in scheme.levels:
-        threshold = f"{level.min_rate}％以上" if level.min_rate is not None else "それ未満"
-        _write(sheet, row_index, 1, f"{level.icon}{level.label}", fill=fill(level.colour), border=BORDER)
-        _write(sheet, row_index, 3, threshold)
-        row_index += 1
-    _write(sheet, row_index, 1, "▼後退", border=BORDER)
-    _write(sheet, row_index, 3, "実績が現況値より悪化（割合は許容幅を超えた悪化）")
-    row_index += 1
-    for status in statuses:
-        _write(sheet, row_index, 1, f"{STATUS_ICONS.get(status, '')}{status.label}", fill=fill("gray"), border=BORDER)
-        row_index += 1
+    row_index = _write_rollups(sheet, header_row + 1, evaluator, indicators, year, len(header))
+    _write_legend(sheet, row_index + 1, scheme)
     for column, width in enumerate([10, 10, 44, 8] + [12] * (len(header) - 4), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = f"D{header_row + 1}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
-LIST_HEADER = [
-    "コード",
-    "推進施策",
-    "番号",
-    "種別",
-    "名称",
-    "内訳",
-    "単位",
-    "現況値",
-    "目標",
-    "実績（承認済）",
-    "達成率（％）",
-    "進捗率（％）",
-    "評価",
-    "後退",
-    "所管課",
-    "状態",
-]
-
-
-def _list_sheet(sheet: Worksheet, evaluator: Evaluator, indicators, year: int) -> None:
-    for column, title in enumerate(LIST_HEADER, start=1):
-        _write(sheet, 1, column, title, font=BOLD, fill=HEADER_FILL, border=BORDER, alignment=WRAP)
-    row_index = 2
-    for indicator in indicators:
-        grade = evaluator.grade(indicator, year)
-        report = evaluator.report(indicator, year)
-        approved = report is not None and report.status == Report.Status.APPROVED
-        data = evaluator.series_data(indicator)
-        series_list = list(indicator.series.all())
-        for series in series_list:
-            part = next((g for g in grade.series if g.key == series.key), None) if len(series_list) > 1 else grade
-            target = series.target_for(year)
-            actual = report.actual_for(series) if approved else None
-            unit = series.effective_unit
-            measure = indicator.vision.measure
-            values = [
-                f"{indicator.code}/{series.key}" if series.key else indicator.code,
-                measure.label,
-                indicator.number,
-                indicator.get_kind_display(),
-                indicator.name,
-                series.label,
-                unit,
-                cell_number(data[series.key].baseline),
-                (
-                    cell_number(target.value)
-                    if target and target.value is not None
-                    else (target.deferred_to or target.text if target else None)
-                ),
-                (cell_number(actual.value) if actual.value is not None else actual.text) if actual else None,
-                cell_number(floor_rate(part.achievement)) if part is not None else None,
-                cell_number(floor_rate(part.progress)) if part is not None else None,
-                f"{part.icon}{part.label}" if part is not None else "",
-                "▼後退" if part is not None and part.is_graded and part.regressed else "",
-                indicator.section.name if indicator.section else "",
-                report.get_status_display() if report else ("未入力" if grade.due else "対象外"),
-            ]
-            for column, value in enumerate(values, start=1):
-                cell = _write(sheet, row_index, column, value)
-                if column in (11, 12) and value is not None:
-                    cell.number_format = "0.0"
-            if part is not None:
-                sheet.cell(row=row_index, column=13).fill = fill(part.colour)
+def _write_rollups(sheet: Worksheet, row_index: int, evaluator: Evaluator, indicators, year: int, width: int) -> int:
+    """One row per 推進施策, a total per 基本目標 and one for the plan (in bold); returns the next free row."""
+    rows = measure_rows(indicators, evaluator, year)
+    totals = []
+    for goal in Goal.objects.order_by("number"):
+        for row in (row for row in rows if row.measure.goal_id == goal.pk):
+            _write_rollup(
+                sheet, row_index, evaluator.scheme, (goal.number, row.measure.number, row.measure.title), row.rollup
+            )
             row_index += 1
-    widths = [20, 22, 8, 10, 44, 18, 8, 12, 14, 14, 10, 10, 16, 8, 20, 10]
-    for column, width in enumerate(widths, start=1):
+        own = [i for i in indicators if i.vision.measure.goal_id == goal.pk]
+        label = (goal.number, "計", f"基本目標{goal.number}（再掲を除く）")
+        _write_rollup(sheet, row_index, evaluator.scheme, label, evaluator.rollup(own, year, unique=True))
+        totals.append(row_index)
+        row_index += 1
+    label = ("計", "", "計画全体（再掲を除く）")
+    _write_rollup(sheet, row_index, evaluator.scheme, label, evaluator.rollup(indicators, year, unique=True))
+    totals.append(row_index)
+    for total_row in totals:
+        for column in range(1, width + 1):
+            sheet.cell(row=total_row, column=column).font = BOLD
+    return row_index + 1
+
+
+def _write_rollup(sheet: Worksheet, row: int, scheme, label: tuple, rollup) -> None:
+    counts = rollup.counts
+    values = [
+        *label,
+        rollup.total,
+        *[counts[level.code] for level in scheme.levels],
+        *[counts[status.value] for status in UNGRADED],
+        rollup.regressed,
+        cell_number(floor_rate(rollup.share_met)),
+        f"{rollup.complete}／{rollup.due}",
+    ]
+    for column, value in enumerate(values, start=1):
+        cell = _write(sheet, row, column, value, border=BORDER)
+        if column == len(values) - 1:
+            cell.number_format = RATE_CELL_FORMAT
+    for index, level in enumerate(scheme.levels):
+        if counts[level.code]:
+            sheet.cell(row=row, column=5 + index).fill = fill(level.colour)
+
+
+def _write_legend(sheet: Worksheet, row_index: int, scheme) -> None:
+    """Every badge with what it means: the levels with their thresholds, 後退, and the statuses."""
+    _write(sheet, row_index, 1, "凡例", font=BOLD)
+    row_index += 1
+    for level in scheme.levels:
+        threshold = f"{format_rate(level.min_rate)}以上" if level.min_rate is not None else "それ未満"
+        _write(sheet, row_index, 1, grade_text(level), fill=fill(level.colour), border=BORDER)
+        _write(sheet, row_index, 3, threshold)
+        row_index += 1
+    _write(sheet, row_index, 1, REGRESSED.text, border=BORDER)
+    _write(sheet, row_index, 3, "実績が現況値より悪化（割合は許容幅を超えた悪化）")
+    row_index += 1
+    for status in UNGRADED:
+        badge = status_badge(status)
+        _write(sheet, row_index, 1, badge.text, fill=fill(badge.colour), border=BORDER)
+        row_index += 1
+
+
+def write_list_sheet(sheet: Worksheet, lines: list[YearLine]) -> None:
+    """One row per series in the columns of indicators.columns, the grade cell filled with the grade's colour."""
+    for column, title in enumerate(headers(LIST_COLUMNS), start=1):
+        _write(sheet, 1, column, title, font=BOLD, fill=HEADER_FILL, border=BORDER, alignment=WRAP)
+        width = 44 if title == "名称" else max(10, len(title) * 2 + 2)
         sheet.column_dimensions[get_column_letter(column)].width = width
+    rate_columns = {LIST_COLUMNS.index(ACHIEVEMENT) + 1, LIST_COLUMNS.index(PROGRESS) + 1}
+    grade_column = LIST_COLUMNS.index(GRADE) + 1
+    for row_index, line in enumerate(lines, start=2):
+        for column, value in enumerate(cells(LIST_COLUMNS, line), start=1):
+            cell = _write(sheet, row_index, column, value)
+            if column in rate_columns and value is not None:
+                cell.number_format = RATE_CELL_FORMAT
+        if line.grade is not None:
+            sheet.cell(row=row_index, column=grade_column).fill = fill(line.grade.colour)
     sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(LIST_HEADER))}{max(row_index - 1, 1)}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(LIST_COLUMNS))}{max(len(lines) + 1, 1)}"
 
 
 def progress_workbook(year: int, today: datetime.date | None = None) -> bytes:
@@ -452,7 +375,7 @@ def progress_workbook(year: int, today: datetime.date | None = None) -> bytes:
     evaluator = Evaluator(indicators, today=today)
     workbook = Workbook()
     _summary_sheet(workbook.active, evaluator, indicators, year, today)
-    _list_sheet(workbook.create_sheet("指標一覧"), evaluator, indicators, year)
+    write_list_sheet(workbook.create_sheet("指標一覧"), year_lines(indicators, evaluator, year))
     visions_by_measure: dict[int, list[Vision]] = {}
     for vision in Vision.objects.order_by("measure_id", "number"):
         visions_by_measure.setdefault(vision.measure_id, []).append(vision)
@@ -468,25 +391,12 @@ def progress_workbook(year: int, today: datetime.date | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def list_workbook(header: list[str], rows: list[list], grade_colours: dict[str, str] | None = None) -> bytes:
-    """The indicator list's filtered rows as a sheet 「指標」 (the same cells as the CSV), grades filled."""
+def list_workbook(lines: list[YearLine]) -> bytes:
+    """The indicator list's filtered rows as a sheet 「指標」: the same columns as its CSV and as 指標一覧."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "指標"
-    for column, title in enumerate(header, start=1):
-        _write(sheet, 1, column, title, font=BOLD, fill=HEADER_FILL, border=BORDER, alignment=WRAP)
-    grade_column = header.index("評価") + 1
-    for row_index, line in enumerate(rows, start=2):
-        for column, value in enumerate(line, start=1):
-            cell = _write(sheet, row_index, column, value)
-            if column == grade_column and grade_colours and value in grade_colours:
-                cell.fill = fill(grade_colours[value])
-    for column, title in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = (
-            44 if title == "名称" else max(10, len(title) * 2 + 2)
-        )
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(len(rows) + 1, 1)}"
+    write_list_sheet(sheet, lines)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

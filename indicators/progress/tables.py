@@ -4,7 +4,10 @@
   令和6–9年度, 総量 — with each year's actual and grade under its target. The measure page, the annual report, the
   public site and the xlsx report (report_xlsx) all use it, so a planner recognises the same document everywhere.
 * `IndicatorTable` (django-tables2) lists indicators with their target, actual, rates and grade for one year;
-  `list_rows` builds its rows and `export_rows` the same rows, one per series, for xlsx and CSV.
+  `list_rows` builds its rows. Its download (CSV, xlsx) has one row per series: indicators.columns.
+
+Numbers, units and rates are printed by setagaya_plan.lib.numerals; grades by the one badge fragment
+(templates/includes/grade_badge.html).
 """
 
 from __future__ import annotations
@@ -16,26 +19,14 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
-from indicators.evaluation import Evaluator, IndicatorGrade, SeriesGrade, Status, floor_rate, format_rate
+from indicators.columns import status_label
+from indicators.evaluation import Evaluator, IndicatorGrade, SeriesGrade, Status
 from indicators.models import Indicator, Report, Series, Target
 from indicators.plan_files import PRINTED_YEARS
+from indicators.templatetags.grades import render_grade_badge
 from setagaya_plan.core.fiscal_years import era_label, fiscal_year_label
-from setagaya_plan.lib.numerals import format_decimal
-
-RATE_UNITS = {"%", "％"}
-
-
-def format_value(value: Decimal | None, unit: str = "") -> str:
-    """6358 件 → 6,358件; rates keep one decimal as printed (9.0%)."""
-    if value is None:
-        return ""
-    if unit in RATE_UNITS:
-        normalized = value.normalize()
-        text = f"{normalized:f}" if normalized.as_tuple().exponent < -1 else f"{value:.1f}"
-        return f"{text}%"
-    return f"{format_decimal(value)}{unit}"
+from setagaya_plan.lib.numerals import format_rate, format_value, to_full_width
 
 
 def target_text(target: Target | None, unit: str) -> str:
@@ -101,11 +92,6 @@ class YearResult:
     @property
     def shows_grade(self) -> bool:
         return self.grade is not None and self.grade.status != Status.NO_TARGET
-
-    @property
-    def badge(self) -> str:
-        """The grade badge, built here rather than by a template include: a measure page holds hundreds."""
-        return grade_badge(self.grade, self.provisional) if self.shows_grade else ""
 
 
 @dataclass
@@ -191,10 +177,6 @@ def _actual_text(report: Report | None, series: Series) -> str:
     return actual.text
 
 
-def _series_grade(grade: IndicatorGrade, series: Series) -> SeriesGrade | None:
-    return next((g for g in grade.series if g.key == series.key), None)
-
-
 def year_results(
     indicator: Indicator,
     series: Series | None,
@@ -212,7 +194,7 @@ def year_results(
         if not approved and sees_unapproved and report is not None:
             provisional = evaluator.grade(indicator, year, official=False)
         use = provisional if provisional is not None and provisional.is_graded else official
-        grade = use if series is None else _series_grade(use, series)
+        grade = use if series is None else next((g for g in use.series if g.key == series.key), None)
         shown_report = report if approved or (sees_unapproved and report is not None) else None
         actual = ""
         if series is not None:
@@ -265,10 +247,10 @@ def printed_tables(
                 PrintedRow(
                     indicator=indicator,
                     series=series,
-                    code=f"{indicator.code}/{series.key}" if series.key else indicator.code,
+                    code=series.code,
                     number=placement.number,
                     name=indicator.name,
-                    part_label=_part_label(series),
+                    part_label=series.part_label,
                     relisted=placement.relisted,
                     first_of_indicator=index == 0,
                     last_of_indicator=index == len(series_list) - 1,
@@ -283,18 +265,10 @@ def printed_tables(
     return [table for table in tables_by_kind.values() if table.rows]
 
 
-def _part_label(series: Series) -> str:
-    if series.key in ("a", "b"):
-        return f"{series.key}) {series.label}"
-    return series.label
-
-
 def year_header(year: int, full_width: bool = False) -> str:
     """令和6年度（2024年度）; the printed form 令和６年度（２０２４年度） for the workbook's header cells."""
     label = fiscal_year_label(year)
-    if full_width:
-        return label.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-    return label
+    return to_full_width(label) if full_width else label
 
 
 def short_year(year: int) -> str:
@@ -333,15 +307,10 @@ def _first_value(values: list[Decimal | None]) -> Decimal | None:
 
 
 def _joined(parts: list[tuple[str, str]]) -> str:
+    """Several parts in one cell: a) 58件 / b) 600件, 整備数 2箇所 / 累計整備数 51箇所."""
     if len(parts) == 1:
         return parts[0][1]
-    return " / ".join(f"{key}) {text}" if key in ("a", "b") else f"{key} {text}" for key, text in parts if text)
-
-
-def status_label(indicator: Indicator, report: Report | None, grade: IndicatorGrade) -> str:
-    if report is not None:
-        return report.get_status_display()
-    return "未入力" if grade.due else "対象外"
+    return " / ".join(f"{mark} {text}" for mark, text in parts if text)
 
 
 def list_rows(indicators: Iterable[Indicator], evaluator: Evaluator, year: int) -> list[IndicatorListRow]:
@@ -354,7 +323,7 @@ def list_rows(indicators: Iterable[Indicator], evaluator: Evaluator, year: int) 
         report = evaluator.report(indicator, year)
         approved = report is not None and report.status == Report.Status.APPROVED
         series_list = list(indicator.series.all())
-        label_key = [(_part_key(s), s) for s in series_list]
+        label_key = [(s.part_mark, s) for s in series_list]
         data = evaluator.series_data(indicator)
         baselines = [data[s.key].baseline for s in series_list]
         targets = [s.target_for(year) for s in series_list]
@@ -394,7 +363,7 @@ def list_rows(indicators: Iterable[Indicator], evaluator: Evaluator, year: int) 
                 grade=grade,
                 grade_order=order.get(grade.key, status_order.get(grade.status, 99)),
                 section=indicator.section.name if indicator.section else "",
-                status=status_label(indicator, report, grade),
+                status=status_label(report, grade),
                 url=reverse("progress:indicator", args=[indicator.code]),
                 measure_url=measure_url(indicator.vision.measure, "progress:measure") + f"#ind-{indicator.code}",
             )
@@ -404,10 +373,6 @@ def list_rows(indicators: Iterable[Indicator], evaluator: Evaluator, year: int) 
 
 def measure_url(measure, name: str = "progress:measure") -> str:
     return reverse(name, args=[measure.goal.number, measure.number])
-
-
-def _part_key(series: Series) -> str:
-    return series.key if series.key in ("a", "b") else series.label
 
 
 def _target_with_years(target: Target | None, unit: str) -> str:
@@ -463,97 +428,4 @@ class IndicatorTable(tables.Table):
         return format_rate(value)
 
     def render_grade(self, record):
-        return grade_badge(record.grade)
-
-
-def grade_badge(grade: IndicatorGrade | SeriesGrade, provisional: bool = False) -> str:
-    """Grade as text + icon + colour, never colour alone; 後退 as its own badge."""
-    html = format_html(
-        '<span class="grade grade--{}"><span class="grade__icon" aria-hidden="true">{}</span>{}</span>',
-        grade.colour,
-        grade.icon,
-        grade.label,
-    )
-    if grade.is_graded and grade.regressed:
-        html += REGRESSED_BADGE
-    if provisional:
-        html += PROVISIONAL_BADGE
-    return html
-
-
-REGRESSED_BADGE = mark_safe(
-    '<span class="grade grade--regressed"><span class="grade__icon" aria-hidden="true">▼</span>後退</span>'
-)
-PROVISIONAL_BADGE = mark_safe('<span class="provisional">（暫定）</span>')
-
-
-EXPORT_HEADER = [
-    "コード",
-    "基本目標",
-    "推進施策",
-    "めざす姿",
-    "種別",
-    "番号",
-    "名称",
-    "内訳",
-    "単位",
-    "現況値",
-    "現況値の時点",
-    "年度",
-    "目標",
-    "実績（承認済）",
-    "達成率（％）",
-    "進捗率（％）",
-    "評価",
-    "後退",
-    "所管課",
-    "状態",
-]
-
-
-def _number(value: Decimal | None):
-    if value is None or not value.is_finite():
-        return None
-    normalized = value.normalize()
-    return int(normalized) if normalized == normalized.to_integral_value() else float(normalized)
-
-
-def export_rows(rows: Iterable[IndicatorListRow], evaluator: Evaluator, year: int) -> list[list]:
-    """The filtered rows as plain cells, one line per series (a)/b) and compound parts apart), in display order."""
-    out = []
-    for row in rows:
-        indicator = row.indicator
-        measure = indicator.vision.measure
-        report = evaluator.report(indicator, year)
-        approved = report is not None and report.status == Report.Status.APPROVED
-        data = evaluator.series_data(indicator)
-        for series in indicator.series.all():
-            grade = _series_grade(row.grade, series) if len(row.grade.series) > 1 else row.grade
-            target = series.target_for(year)
-            actual = report.actual_for(series) if approved else None
-            info = data[series.key]
-            out.append(
-                [
-                    f"{indicator.code}/{series.key}" if series.key else indicator.code,
-                    measure.goal.number,
-                    measure.number,
-                    indicator.vision.number,
-                    indicator.get_kind_display(),
-                    indicator.number,
-                    indicator.name,
-                    _part_label(series),
-                    series.effective_unit,
-                    _number(info.baseline),
-                    series.baseline_note if info.baseline == series.baseline_value else "確定値",
-                    fiscal_year_label(year),
-                    _number(target.value) if target and target.value is not None else target_text(target, ""),
-                    (_number(actual.value) if actual.value is not None else actual.text) if actual else None,
-                    _number(floor_rate(grade.achievement)) if grade else None,
-                    _number(floor_rate(grade.progress)) if grade else None,
-                    grade.label if grade else "",
-                    "後退" if grade and grade.is_graded and grade.regressed else "",
-                    row.section,
-                    row.status,
-                ]
-            )
-    return out
+        return render_grade_badge(record.grade)

@@ -13,8 +13,6 @@ what planners type, and indicators.evaluation grades.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 
 from django.contrib import messages
@@ -26,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_tables2 import RequestConfig
 
 from indicators.access import can_view
+from indicators.columns import LIST_COLUMNS, cells, headers, year_lines
 from indicators.evaluation import (
     EvaluationError,
     Evaluator,
@@ -42,21 +41,13 @@ from indicators.progress.forms import ActivateForm, BaselineForm, ThresholdForm,
 from indicators.progress.overview import all_indicators, goal_sections, legend_context, measure_rows, sees_unapproved
 from indicators.progress.pages import indicator_context, measure_context, measure_for, year_headers
 from indicators.progress.report_xlsx import list_workbook, progress_workbook
-from indicators.progress.tables import (
-    EXPORT_HEADER,
-    IndicatorTable,
-    baseline_text,
-    display_years,
-    export_rows,
-    list_rows,
-    printed_tables,
-)
+from indicators.progress.tables import IndicatorTable, baseline_text, display_years, list_rows, printed_tables
 from indicators.progress.years import plan_years, report_year, selected_year
 from measures.models import Vision
 from setagaya_plan.core.access import is_planner, planner_required
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.core.models import AuditEntry
-from setagaya_plan.lib.spreadsheet import escape_formula
+from setagaya_plan.lib.spreadsheet import excel_csv
 
 # What the evaluation settings page lists as its history (confirmed baselines have their own table).
 SETTINGS_ACTIONS = (
@@ -71,7 +62,8 @@ SETTINGS_ACTIONS = (
 @login_required
 @require_safe
 def dashboard(request):
-    """計画担当・管理職向け: for a fiscal year, one row per 推進施策 with its grades, shortfalls and completeness."""
+    """計画担当・管理職向け: for a fiscal year, one row per 推進施策 with its grades, those needing attention (注意)
+    and completeness."""
     today = timezone.localdate()
     year, year_form, _ = selected_year(request, today)
     indicators = list(all_indicators())
@@ -143,22 +135,16 @@ def indicator_export(request, fmt: str):
     if fmt not in ("xlsx", "csv"):
         raise Http404("形式は xlsx か csv です。")
     context = _list_context(request)
-    ordered = [row.record for row in context["table"].rows]
-    cells = export_rows(ordered, context["evaluator"], context["year"])
+    ordered = [row.record.indicator for row in context["table"].rows]
+    lines = year_lines(ordered, context["evaluator"], context["year"])
     stamp = f"{context['year']}_{timezone.localdate():%Y%m%d}"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(EXPORT_HEADER)
-        for line in cells:
-            writer.writerow([escape_formula(value) for value in line])
-        response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+        data = excel_csv(headers(LIST_COLUMNS), (cells(LIST_COLUMNS, line) for line in lines))
+        response = HttpResponse(data, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="indicators_{stamp}.csv"'
         return response
-    scheme = context["scheme"]
-    colours = {level.label: level.colour for level in scheme.levels}
     response = HttpResponse(
-        list_workbook(EXPORT_HEADER, cells, colours),
+        list_workbook(lines),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="indicators_{stamp}.xlsx"'

@@ -14,10 +14,6 @@ REIWA_OFFSET = 2018  # 令和1年 = 2019
 HEISEI_OFFSET = 1988  # 平成1年 = 1989
 
 
-def reiwa_year(fiscal_year: int) -> int:
-    return fiscal_year - REIWA_OFFSET
-
-
 def era_label(fiscal_year: int) -> str:
     """令和6年度 for 2024, 平成29年度 for 2017 (令和元年度 for 2019, as printed in official documents)."""
     if fiscal_year >= 2019:

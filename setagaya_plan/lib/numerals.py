@@ -1,14 +1,17 @@
-"""Numbers as the ward writes them: full-width digits, thousands separators, stray spaces.
+"""Numbers as the ward writes them, read and printed: the one owner of Decimal ⇄ text.
 
-The plan's source text mixes full and half width inside one number ("９2．8%", "6，3５８件") and the PDF
-extraction puts spaces inside numbers ("３ ８ ０ 人"). Data files store numbers already normalised; this module
-is what turns printed text into Decimal wherever the app reads it.
+Reading: the printed plan mixes full and half width inside one number ("９2．8%", "6，3５８件") and text copied
+from it puts spaces inside numbers ("３ ８ ０ 人"). Data files store numbers already normalised; this module turns
+printed text into Decimal wherever the app reads it.
+
+Printing: a value with its unit (1,234人, 45.0%) and a rate (達成率 9.0%) are written here and nowhere else, so
+that the entry screens, the progress pages, the public site and the workbooks print a number the same way.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
 _FULL_WIDTH_TABLE = str.maketrans(
     {
@@ -22,7 +25,20 @@ _FULL_WIDTH_TABLE = str.maketrans(
     }
 )
 
+# The plan prints its percentages both ways (8.2% and 45.0％); the app stores and prints the half-width sign.
+PERCENT_UNITS = frozenset({"%", "％"})
+PERCENT = "%"
+NO_FIGURE = "―"
+
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+_TO_FULL_WIDTH_TABLE = str.maketrans({**{str(i): chr(0xFF10 + i) for i in range(10)}, "-": "－"})
+
+
+def to_full_width(text: str) -> str:
+    """Digits and hyphens to full width, as the plan prints them in its headers and references (施策９－３)."""
+    return text.translate(_TO_FULL_WIDTH_TABLE)
 
 
 def to_half_width(text: str) -> str:
@@ -52,3 +68,43 @@ def format_decimal(value: Decimal) -> str:
     integer, _, fraction = plain_decimal(value).partition(".")
     grouped = f"{int(integer):,}" if integer != "-0" else "-0"
     return f"{grouped}.{fraction}" if fraction else grouped
+
+
+def is_percent(unit: str) -> bool:
+    return unit in PERCENT_UNITS
+
+
+def format_value(value: Decimal | None, unit: str = "") -> str:
+    """A value as printed with its unit: 6358 件 → 6,358件; a percentage keeps one decimal (9 % → 9.0%).
+
+    The plan's 成果指標 tables print percentages with one decimal (8.2% 9.0% 10.0%); a finer stored value keeps
+    its digits (12.25%). None is "" — the caller knows whether an empty cell means 未入力 or ―.
+    """
+    if value is None:
+        return ""
+    if is_percent(unit):
+        exponent = value.normalize().as_tuple().exponent
+        text = plain_decimal(value) if isinstance(exponent, int) and exponent < -1 else f"{value:,.1f}"
+        return f"{text}{PERCENT}"
+    return f"{format_decimal(value)}{unit}"
+
+
+def floor_rate(rate: Decimal | None) -> Decimal | None:
+    """A rate as shown: one decimal, rounded down, so that 79.96% shows 79.9% (and still grades below 80%)."""
+    if rate is None or not rate.is_finite():
+        return rate
+    return rate.quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
+
+
+def format_rate(rate: Decimal | None) -> str:
+    """達成率, 進捗率, 進み具合 and shares as shown everywhere: 9.0%, 1,250.0%; ― when there is none."""
+    if rate is None or not rate.is_finite():
+        return NO_FIGURE
+    return f"{floor_rate(rate):,.1f}{PERCENT}"
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """part of whole in % (承認済の割合, 達成の割合); None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return Decimal(part) * 100 / Decimal(whole)

@@ -1,17 +1,26 @@
 """Browser tests: Playwright for Python driving Debian's Chromium (/usr/bin/chromium, installed by ./dev test).
 
 Never a downloaded browser. Without Chromium these tests fail — they must not skip in CI.
+
+Fixtures build on each other: the loaded plan → the demo logins (or a member of a given section and role) → a page
+logged in through the login form.
 """
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from setagaya_plan.core.models import Membership, Section
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+PASSWORD = "demo-pass-for-browser"  # every login of the browser tests
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run inside one unless told.
 # Tests only: the app itself never runs that way.
@@ -66,3 +75,55 @@ def _no_content_security_policy_violations(request):
     )
     yield
     assert violations == []
+
+
+@pytest.fixture
+def demo_users(plan_loaded, settings, monkeypatch):
+    """The demo logins of `./dev run` (demo_staff, demo_approver, demo_planner, demo_viewer), as the command makes."""
+    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    settings.DEBUG = True  # the command refuses to make demo logins in production
+    call_command("create_demo_users", stdout=io.StringIO())
+    settings.DEBUG = False
+
+
+@pytest.fixture
+def password() -> str:
+    """The password of every login the browser tests make, for a test that types it itself."""
+    return PASSWORD
+
+
+@pytest.fixture
+def member(plan_loaded):
+    """member(username, section, role): a user with one role in a section, who logs in with the tests' password."""
+
+    def make(username: str, section: Section, role: str):
+        user = get_user_model().objects.create_user(username, password=PASSWORD)
+        Membership.objects.create(user=user, section=section, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def log_in(live_server, page: Page):
+    """log_in(username, start="/login/"): sign in through the login form (reached from `start`) and wait for it."""
+
+    def sign_in(username: str, start: str = "/login/") -> Page:
+        page.goto(f"{live_server.url}{start}")
+        expect(page.get_by_role("heading", name="ログイン")).to_be_visible()
+        page.get_by_label("ユーザー名").fill(username)
+        page.get_by_label("パスワード").fill(PASSWORD)
+        page.get_by_role("button", name="ログイン").click()
+        expect(page.get_by_role("button", name=f"ログアウト（{username}）")).to_be_visible()
+        return page
+
+    return sign_in
+
+
+@pytest.fixture
+def log_out(page: Page):
+    def sign_out(username: str) -> None:
+        page.get_by_role("button", name=f"ログアウト（{username}）").click()
+        expect(page.get_by_role("heading", name="ログイン")).to_be_visible()
+
+    return sign_out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -14,16 +13,13 @@ from setagaya_plan.core.models import Membership, Section
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "pass-for-test-6"
 
-
-def test_district_staff_enter_full_width_counts_and_the_ward_total_changes(plan_loaded, live_server, page: Page):
+def test_district_staff_enter_full_width_counts_and_the_ward_total_changes(member, log_in, live_server, page: Page):
     # April of the current fiscal year has always begun, whatever day the test runs.
     fiscal_year = fiscal_year_of(timezone.localdate())
     section = Section.objects.create(name="池尻まちづくりセンター")
     District.objects.filter(code="ikejiri").update(section=section)
-    staff = get_user_model().objects.create_user("ikejiri_staff", password=PASSWORD)
-    Membership.objects.create(user=staff, section=section, role=Membership.Role.ENTRY)
+    member("ikejiri_staff", section, Membership.Role.ENTRY)
     # Another 地区 has already counted 10 in April.
     save_counts(
         place=Place(district=District.objects.get(code="umegaoka")),
@@ -34,10 +30,7 @@ def test_district_staff_enter_full_width_counts_and_the_ward_total_changes(plan_
         expected_version=None,
     )
 
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("ユーザー名").fill("ikejiri_staff")
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    log_in("ikejiri_staff")
 
     page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="相談件数").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("相談件数：全区の合計")

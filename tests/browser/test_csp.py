@@ -4,7 +4,6 @@ reported: tests/browser/conftest.py checks that for every browser test)."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from indicators.models import Indicator
@@ -12,23 +11,22 @@ from setagaya_plan.core.models import Membership, Section
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "pass-for-csp-test-1"
-
 
 @pytest.fixture
-def planner(plan_loaded):
-    user = get_user_model().objects.create_superuser("csp_planner", "p@example.jp", PASSWORD)
-    section = Section.objects.create(name="保健福祉政策課")
-    Membership.objects.create(user=user, section=section, role=Membership.Role.PLANNER)
+def planner(member):
+    """A 計画担当 who is also a superuser, so that the admin opens."""
+    user = member("csp_planner", Section.objects.create(name="保健福祉政策課"), Membership.Role.PLANNER)
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
     return user
 
 
-def test_the_admin_works_under_the_policy(planner, live_server, page: Page):
+def test_the_admin_works_under_the_policy(planner, password, live_server, page: Page):
     base = live_server.url
     response = page.goto(f"{base}/admin/login/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.get_by_label("ユーザー名").fill("csp_planner")
-    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_label("パスワード").fill(password)
     page.get_by_role("button", name="ログイン").click()
     expect(page.get_by_role("heading", name="管理メニュー")).to_be_visible()
 
@@ -52,12 +50,9 @@ def test_the_admin_works_under_the_policy(planner, live_server, page: Page):
     assert page.evaluate("document.documentElement.dataset.theme") in {"dark", "light", "auto"}
 
 
-def test_the_entry_grid_script_works_under_the_policy(planner, live_server, page: Page):
+def test_the_entry_grid_script_works_under_the_policy(planner, log_in, live_server, page: Page):
     base = live_server.url
-    page.goto(f"{base}/login/")
-    page.get_by_label("ユーザー名").fill("csp_planner")
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    log_in("csp_planner")
     page.goto(f"{base}/entry/grid/?year=2024")
     expect(page.get_by_role("heading", level=1)).to_contain_text("一括入力")
     page.goto(f"{base}/progress/")

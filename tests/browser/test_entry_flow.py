@@ -2,51 +2,26 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from indicators.models import Report
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "demo-pass-for-browser"
-# ティーンズプロジェクトの実施回数: 令和６年度の目標 １３３回 (source text, 推進施策9).
+# ティーンズプロジェクトの実施回数: 令和６年度の目標 １３３回 (printed plan, 第4章 推進施策9).
 NAME = "ティーンズプロジェクトの実施回数"
 VALUE_LABEL = f"{NAME}　令和6年度（2024年度）実績"
-
-
-@pytest.fixture
-def demo_users(plan_loaded, settings, monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    settings.DEBUG = True
-    call_command("create_demo_users", stdout=io.StringIO())
-    settings.DEBUG = False
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
-    expect(page.get_by_role("button", name=f"ログアウト（{username}）")).to_be_visible()
-
-
-def log_out(page: Page, username: str) -> None:
-    page.get_by_role("button", name=f"ログアウト（{username}）").click()
-    expect(page.get_by_role("heading", name="ログイン")).to_be_visible()
 
 
 def status(page: Page):
     return page.locator(".state-line .status").first
 
 
-def test_enter_submit_return_correct_resubmit_approve(demo_users, live_server, page: Page):
-    base = live_server.url
-    log_in(page, base, "demo_staff")
+def test_enter_submit_return_correct_resubmit_approve(demo_users, log_in, log_out, page: Page):
+    log_in("demo_staff")
     page.get_by_role("link", name="実績入力").click()
     page.get_by_label("年度", exact=True).select_option("2024")
     page.get_by_role("button", name="表示").click()
@@ -79,19 +54,19 @@ def test_enter_submit_return_correct_resubmit_approve(demo_users, live_server, p
     page.get_by_role("button", name="提出", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("実績を提出しました")
     expect(status(page)).to_have_text("提出済")
-    log_out(page, "demo_staff")
+    log_out("demo_staff")
 
     # The approver returns it with a reason.
-    log_in(page, base, "demo_approver")
+    log_in("demo_approver")
     page.goto(entry_url)
     page.get_by_label("差戻し理由・承認コメント").fill("中止した回の日付を確認コメントに書いてください")
     page.get_by_role("button", name="差戻し").click()
     expect(page.locator(".messages")).to_contain_text("差し戻しました")
     expect(status(page)).to_have_text("差戻し")
-    log_out(page, "demo_approver")
+    log_out("demo_approver")
 
     # Staff read the reason, correct and resubmit.
-    log_in(page, base, "demo_staff")
+    log_in("demo_staff")
     page.goto(entry_url)
     expect(page.locator(".notice--returned")).to_contain_text("中止した回の日付を確認コメントに書いてください")
     page.get_by_label(VALUE_LABEL).fill("１３３")
@@ -100,10 +75,10 @@ def test_enter_submit_return_correct_resubmit_approve(demo_users, live_server, p
     )
     page.get_by_role("button", name="提出", exact=True).click()
     expect(status(page)).to_have_text("提出済")
-    log_out(page, "demo_staff")
+    log_out("demo_staff")
 
     # The approver approves.
-    log_in(page, base, "demo_approver")
+    log_in("demo_approver")
     page.goto(entry_url)
     page.get_by_role("button", name="承認", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("承認しました")

@@ -2,36 +2,24 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from indicators.models import Report
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "demo-pass-for-browser"
-
-
-@pytest.fixture
-def demo_users(plan_loaded, settings, monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    settings.DEBUG = True
-    call_command("create_demo_users", stdout=io.StringIO())
-    settings.DEBUG = False
-
 
 def focused(page: Page, attribute: str) -> str | None:
     return page.evaluate(f"document.activeElement && document.activeElement.getAttribute('{attribute}')")
 
 
-def test_grid_is_filled_and_saved_with_the_keyboard_alone(demo_users, live_server, page: Page):
+def test_grid_is_filled_and_saved_with_the_keyboard_alone(demo_users, password, live_server, page: Page):
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("ユーザー名").fill("demo_staff")
-    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_label("パスワード").fill(password)
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="ログアウト（demo_staff）")).to_be_visible()
     page.goto(f"{live_server.url}/entry/grid/?year=2024")

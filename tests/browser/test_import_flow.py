@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import os
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from indicators.entry.workflow import SeriesValue, save_report
@@ -17,16 +15,7 @@ from tests.import_files import build
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "demo-pass-for-browser"
 SHOTS = os.environ.get("IMPORT_SCREENSHOTS")  # a folder to keep screenshots in, when looking at the pages
-
-
-@pytest.fixture
-def demo_users(plan_loaded, settings, monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    settings.DEBUG = True
-    call_command("create_demo_users", stdout=io.StringIO())
-    settings.DEBUG = False
 
 
 def _shot(page: Page, name: str) -> None:
@@ -34,7 +23,7 @@ def _shot(page: Page, name: str) -> None:
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
-def test_planner_uploads_previews_and_confirms(demo_users, live_server, page: Page, django_user_model):
+def test_planner_uploads_previews_and_confirms(demo_users, log_in, live_server, page: Page, django_user_model):
     staff = django_user_model.objects.get(username="demo_staff")
     # 個別避難計画作成数 a) was already entered on screen by the section: the file would overwrite it.
     save_report(
@@ -55,10 +44,7 @@ def test_planner_uploads_previews_and_confirms(demo_users, live_server, page: Pa
         }
     )
 
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("ユーザー名").fill("demo_planner")
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    log_in("demo_planner")
     page.get_by_role("link", name="ファイル取込").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("ファイルの取込み")
     _shot(page, "upload")

@@ -44,23 +44,6 @@ def rewrite(data: bytes, member: str, change: Callable[[bytes], bytes]) -> bytes
     return out.getvalue()
 
 
-def add_member(data: bytes, name: str, content: bytes) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            target.writestr(info.filename, source.read(info.filename))
-        target.writestr(name, content)
-    return out.getvalue()
-
-
-def sheet_member(data: bytes, title: str) -> str:
-    """The zip part of a sheet by its title (openpyxl numbers them in order)."""
-    workbook_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml").decode()
-    names = [part.split('"')[0] for part in workbook_xml.split('<sheet name="')[1:]]
-    return f"xl/worksheets/sheet{names.index(title) + 1}.xml"
-
-
 def cache_formula_result(data: bytes, member: str, coordinate: str, result: str, *, error: bool = False) -> bytes:
     """Give a formula cell the result Excel would have saved with it (openpyxl writes formulas without one)."""
 

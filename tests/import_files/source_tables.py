@@ -2,11 +2,11 @@
 the printed plan (世田谷区地域保健医療福祉総合計画 令和6年3月, 第4章) — never from fixtures/plan, which they are checked
 against.
 
-Cells keep what the source prints: full-width and half-width digits mixed, stray spaces ("7 件", "28 回"), line
+Cells keep what the printed plan shows: full-width and half-width digits mixed, stray spaces ("7 件", "28 回"), line
 breaks inside names and values, notes in parentheses over two lines, a)/b) values and 整備数 / 累計整備数 on
-several lines, 【実施計画 施策 9－１】 in names. Where the PDF's table has one cell over several columns or rows,
-the sheet merges them: 「４箇所」 over 令和６–８年度 and the 第10期 cell over rows 1-① and 1-② (source lines
-3039–3151 and 3155–3227; see tests/source_expectations/measure05.py).
+several lines, 【実施計画 施策 9－１】 in names. Where the printed table has one cell over several columns or rows,
+the sheet merges them: 「４箇所」 over 令和６–８年度 and the 第10期 cell over rows 1-① and 1-② (推進施策5 めざす姿2
+「取組みの行動量」 and 「取組みの成果指標」; see tests/source_expectations/measure05.py).
 
 Both 推進施策 are on ONE sheet, the tables starting in column B below title rows, narrative rows and blank rows,
 so nothing can depend on fixed rows or columns.
@@ -24,13 +24,11 @@ YEARS_HEADER = [
     "令和８年度\n（２０２６年度）",
     "令和９年度\n（２０２７年度）",
 ]
-KAIGO10_ACTION = "第 10 期\n世田谷区\n高齢者保健\n福祉計画・\n介護保険\n事業計画\nに基づく取\n組み"  # source line 3070
-KAIGO10_OUTCOME = (
-    "第 10 期 \n世田谷区高\n齢者保健福\n祉 計 画 ・ 介\n護保険事業\n計画に基づ\nく取組み"  # source line 3181
-)
+KAIGO10_ACTION = "第 10 期\n世田谷区\n高齢者保健\n福祉計画・\n介護保険\n事業計画\nに基づく取\n組み"
+KAIGO10_OUTCOME = "第 10 期 \n世田谷区高\n齢者保健福\n祉 計 画 ・ 介\n護保険事業\n計画に基づ\nく取組み"
 
 # (番号, name, 現況値, 令和6, 令和7, 令和8, 令和9, 総量); None where a merged cell continues.
-MEASURE5_VISION1_ACTION = [  # source lines 2760-2810
+MEASURE5_VISION1_ACTION = [
     (
         "１",
         "お部屋探しサポートの利\n用相談者数\n【実施計画 施策 9－１】",
@@ -52,7 +50,7 @@ MEASURE5_VISION1_ACTION = [  # source lines 2760-2810
         "３２件",
     ),
 ]
-MEASURE5_VISION1_OUTCOME = [  # source lines 2814-2867
+MEASURE5_VISION1_OUTCOME = [
     (
         "１",
         "お部屋探しサポートによる\n物件情報提供を受けた利\n用者数\n【実施計画 施策 9－１】",
@@ -74,7 +72,7 @@ MEASURE5_VISION1_OUTCOME = [  # source lines 2814-2867
         "４８件\n（累計）",
     ),
 ]
-MEASURE5_VISION2_ACTION = [  # source lines 3039-3151
+MEASURE5_VISION2_ACTION = [
     (
         "１-①",
         "認知症高齢者グループ\nホームの新規整備数\n【実施計画 施策 9－１】",
@@ -106,7 +104,7 @@ MEASURE5_VISION2_ACTION = [  # source lines 3039-3151
         "整備数\n８箇所\n累計整備数\n１２箇所",
     ),
 ]
-MEASURE5_VISION2_OUTCOME = [  # source lines 3155-3227; 1-①'s 総量 continues after the page break with （累計）
+MEASURE5_VISION2_OUTCOME = [  # 1-①'s 総量 continues after the page break with （累計）
     (
         "１-①",
         "認知症高齢者グループ\nホームの定員数（累計）\n【実施計画 施策 9－１】",
@@ -138,7 +136,7 @@ MEASURE5_VISION2_OUTCOME = [  # source lines 3155-3227; 1-①'s 総量 continues
         "１１５人\n（累計）",
     ),
 ]
-MEASURE10_ACTION = [  # source lines 5217-5296
+MEASURE10_ACTION = [
     (
         "１",
         "防災塾の実施回数\n【実施計画 施策１０－１】",
@@ -181,7 +179,7 @@ MEASURE10_ACTION = [  # source lines 5217-5296
         "22,800 人",
     ),
 ]
-MEASURE10_OUTCOME = [  # source lines 5302-5398
+MEASURE10_OUTCOME = [
     (
         "１",
         "防災塾に参加したことで、\n自分の地区の災害リスクや、\n自らとるべき避難行動を\n理解した人の割合\n"

@@ -1,4 +1,4 @@
-"""推進施策２ 地域生活を支える保健、医療、福祉の連携 — expected indicator tables, read from the source text."""
+"""推進施策２ 地域生活を支える保健、医療、福祉の連携 — expected indicator tables, read from the printed plan."""
 
 from tests.source_expectations.cells import SAME, deferred, text  # noqa: F401
 
@@ -9,7 +9,6 @@ COUNTS = {
 
 ROWS = [
     # (vision, kind, number, part, unit, baseline, baseline_note, (2024, 2025, 2026, 2027), total)
-    # source lines 1535-1704
     (1, "行動量", "1", "", "回", "30", "令和5年度見込み", ("30", "30", "30", "30"), "120"),
     (
         1,

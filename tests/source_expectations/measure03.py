@@ -1,4 +1,4 @@
-"""推進施策３ 福祉サービス — expected indicator tables, read from the source text."""
+"""推進施策３ 福祉サービス — expected indicator tables, read from the printed plan."""
 
 from tests.source_expectations.cells import SAME, deferred, text  # noqa: F401
 
@@ -9,7 +9,6 @@ COUNTS = {
 
 ROWS = [
     # (vision, kind, number, part, unit, baseline, baseline_note, (2024, 2025, 2026, 2027), total)
-    # source lines 1909-2051
     (1, "行動量", "1", "", "回", "7", "令和5年度見込み", ("11", "11", "11", "11"), "44"),
     (1, "行動量", "2", "", "人", "159", "令和5年度見込み", ("179", "190", "200", "210"), "779"),
     (1, "行動量", "3", "", "回", "87", "令和5年度見込み", ("95", "98", "99", "104"), "396"),

@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from setagaya_plan.core.fiscal_years import fiscal_year_label
+
 
 class AuditEntryQuerySet(models.QuerySet):
     def for_subject(self, subject: models.Model) -> AuditEntryQuerySet:
@@ -110,3 +112,8 @@ class AuditEntry(models.Model):
     def shown_at(self) -> str:
         """The time in the ward's time zone (Asia/Tokyo), whatever time zone is active."""
         return f"{timezone.localtime(self.at, timezone.get_default_timezone()):%Y-%m-%d %H:%M}"
+
+    @property
+    def shown_year(self) -> str:
+        """The fiscal year as every page names one (令和6年度（2024年度）); empty when the entry has none."""
+        return fiscal_year_label(self.fiscal_year) if self.fiscal_year is not None else ""

@@ -1,6 +1,10 @@
 """How the history pages show one value of an audit entry's old → new."""
 
+from decimal import Decimal
+
 from django import template
+
+from setagaya_plan.lib.numerals import format_decimal
 
 register = template.Library()
 
@@ -15,5 +19,5 @@ def audit_value(value) -> str:
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
     if isinstance(value, int):
-        return f"{value:,}"
+        return format_decimal(Decimal(value))
     return str(value)

@@ -1,7 +1,7 @@
 # The indicator logs move into the one audit trail (core.AuditEntry), keeping their times, users and contents:
 # ChangeLog (actuals, a year's deadline and lock), EvaluationChange (grading schemes) and the log that
 # ConfirmedBaseline rows were (old → new, who, why). Who submitted and who approved each report is filled in from
-# its history where the history shows it. 0011 then drops what moved.
+# its history where the history shows it. 0012 then drops what moved.
 
 from django.db import migrations
 from django.db.models import Max
@@ -143,7 +143,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0009_report_submitted_by_approved_by"),
+        ("indicators", "0010_report_submitted_by_approved_by"),
         ("core", "0002_audit_entry"),
     ]
 

@@ -1,4 +1,4 @@
-# What 0010 moved into the audit trail leaves the indicators app: ChangeLog, EvaluationChange, and the log fields
+# What 0011 moved into the audit trail leaves the indicators app: ChangeLog, EvaluationChange, and the log fields
 # of ConfirmedBaseline (which keeps the confirmed value, its note and when it was confirmed).
 
 from django.db import migrations
@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0010_audit_trail_into_core"),
+        ("indicators", "0011_audit_trail_into_core"),
     ]
 
     operations = [

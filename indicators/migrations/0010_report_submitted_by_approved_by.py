@@ -1,5 +1,5 @@
 # Report builds on core.ReviewedRecord, which knows who submitted and who approved a report. Filled from the
-# report's audit history in 0010.
+# report's audit history in 0011.
 
 import django.db.models.deletion
 from django.conf import settings
@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0008_organisation_moved_to_core"),
+        ("indicators", "0009_level_needs_attention"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
