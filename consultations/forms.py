@@ -107,7 +107,3 @@ class CategoryForm(forms.ModelForm):
         if commit:
             category.save()
         return category
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(label="取り込むファイル（.xlsx または .csv）")

@@ -1,11 +1,14 @@
-"""Consultation counts from a spreadsheet: flat layout, read with django-import-export, checked, previewed, then
-written all-or-nothing through consultations.workflow (so every cell is audited like grid entry).
+"""Consultation counts from a spreadsheet: flat layout, read through the shared upload pipeline (core.uploads:
+size, type, zip and XML checks, xlsx or CSV as sheets), checked, previewed, then written all-or-nothing through
+consultations.workflow (so every cell is audited like grid entry).
 
-The layout is the export's (consultations.exports), one count per row:
+The layout is the export's (consultations.exports), one count per row under a header row (the sheet's first row
+holding values):
 
     年度 | 月 | 地域 | 地区 | 相談先 | 分類 | 件数      (extra columns such as 状態 are ignored)
 
-* 年度: 2024, 令和6年度, 令和6年度（2024年度）. 月: 4, ４月; empty or 年度計 for a whole-year figure.
+* 年度: what core.fiscal_years reads (2024, 令和6年度, 令和6年度（2024年度）, ２０２４).
+  月: 4, ４月; empty or 年度計 for a whole-year figure.
 * 地区 by name (池尻 or 池尻地区); empty for agencies counted per 地域 (then 地域 is needed) or ward-wide.
 * 相談先: a window (まちづくりセンター …) or an agency of the registry; 分類: a category; 件数: the shared input rule.
 
@@ -15,33 +18,26 @@ error with its row and column. Importing the same file twice changes nothing the
 
 from __future__ import annotations
 
-import re
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from io import BytesIO
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from import_export.formats.base_formats import CSV, XLSX
 
 from consultations.forms import parse_count
 from consultations.models import WHOLE_YEAR, Agency, Area, Category, ConsultationCount, District, WindowType
 from consultations.workflow import Place, check_no_mixed_periods, check_period, check_source_at, save_counts
+from setagaya_plan.core import uploads
+from setagaya_plan.core.fiscal_years import FiscalYearError, parse_fiscal_year, parse_month
 from setagaya_plan.core.review import ReviewError
+from setagaya_plan.core.uploads import ImportFileError
 from setagaya_plan.lib.numerals import to_half_width
 
 COLUMNS = ["年度", "月", "地域", "地区", "相談先", "分類", "件数"]
 REQUIRED = ["年度", "月", "地区", "相談先", "分類", "件数"]
 MAX_ERRORS_SHOWN = 200
-
-_ERA = re.compile(r"^(令和|平成|R|H)\s*(元|\d{1,2})\s*年度?")
-_WESTERN = re.compile(r"(\d{4})")
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (size, format, header); the message says what to do."""
+# A month cell that means the whole fiscal year (the count is kept per year, not per month).
+WHOLE_YEAR_WORDS = ("", "年度計", "年間", "通年")
 
 
 @dataclass(frozen=True)
@@ -90,56 +86,23 @@ class ImportPreview:
         return bool(self.new or self.changed)
 
 
-def size_label(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size // (1024 * 1024)}MB"
-    if size >= 1024:
-        return f"{size // 1024}KB"
-    return f"{size}バイト"
+@dataclass
+class Table:
+    """The sheet's header (its first row holding values) and the rows under it, each with its row number."""
+
+    headers: list[str]
+    rows: list[tuple[int, list]]
 
 
-def too_large_message() -> str:
-    return f"ファイルが大きすぎます（上限 {size_label(settings.IMPORT_MAX_UPLOAD_BYTES)}）。"
-
-
-def read_dataset(name: str, content: bytes):
-    """The first sheet (xlsx) or the CSV as a tablib Dataset, after the size limits are checked."""
-    if len(content) > settings.IMPORT_MAX_UPLOAD_BYTES:
-        raise ImportFileError(too_large_message())
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        _check_xlsx_expansion(content)
-        try:
-            return XLSX().create_dataset(content)
-        except Exception:
-            raise ImportFileError(
-                "Excel ファイル（.xlsx）として読めません。保存し直してから取り込んでください。"
-            ) from None
-    if lower.endswith(".csv"):
-        for encoding in ("utf-8-sig", "cp932"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportFileError("CSV の文字コードが読めません。UTF-8 または Shift_JIS で保存してください。")
-        try:
-            return CSV().create_dataset(text)
-        except Exception:
-            raise ImportFileError("CSV として読めません。列の数がそろっているか確認してください。") from None
-    raise ImportFileError("取り込めるのは .xlsx と .csv のファイルです。")
-
-
-def _check_xlsx_expansion(content: bytes) -> None:
-    """An xlsx is a zip: refuse one that would expand far beyond its size (a zip bomb) before parsing it."""
-    try:
-        with zipfile.ZipFile(BytesIO(content)) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ImportFileError("Excel ファイル（.xlsx）として読めません。保存し直してから取り込んでください。") from None
-    if expanded > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
-        raise ImportFileError("ファイルの中身が大きすぎます。行を分けて取り込んでください。")
+def read_rows(name: str, data: bytes) -> Table:
+    """The first sheet holding data (xlsx) or the CSV, through the shared upload checks (core.uploads)."""
+    _, sheets = uploads.read(name, data)
+    sheet = next(sheet for sheet in sheets if not sheet.is_empty)  # uploads.read refuses a file without data
+    numbers = list(sheet.row_numbers())
+    width = sheet.max_column
+    headers = [_text(cell.value) for cell in sheet.row_cells(numbers[0], width)]
+    rows = [(number, [cell.value for cell in sheet.row_cells(number, width)]) for number in numbers[1:]]
+    return Table(headers, rows)
 
 
 class _Lookups:
@@ -174,47 +137,38 @@ def _text(value) -> str:
     return to_half_width(str(value)).strip()
 
 
-def parse_fiscal_year(raw) -> int:
-    text = _text(raw).replace(" ", "")
-    if not text:
-        raise ValidationError("年度を入力してください（例：2024 または 令和6年度）。")
-    era = _ERA.match(text)
-    if era:
-        number = 1 if era.group(2) == "元" else int(era.group(2))
-        return number + (2018 if era.group(1) in ("令和", "R") else 1988)
-    western = _WESTERN.fullmatch(text.removesuffix("年度"))
-    if western:
-        return int(western.group(1))
-    raise ValidationError(f"年度「{raw}」が読めません（例：2024 または 令和6年度）。")
+def read_fiscal_year(raw) -> int:
+    try:
+        return parse_fiscal_year(raw)
+    except FiscalYearError as error:
+        raise ValidationError(error.message) from None
 
 
-def parse_month(raw) -> int:
-    text = _text(raw).replace(" ", "")
-    if text in ("", "年度計", "年間", "通年"):
+def read_month(raw) -> int:
+    """A month, 1–12, or WHOLE_YEAR for an empty cell or 年度計."""
+    if _text(raw).replace(" ", "") in WHOLE_YEAR_WORDS:
         return WHOLE_YEAR
-    match = re.fullmatch(r"(\d{1,2})月?", text)
-    if match and 1 <= int(match.group(1)) <= 12:
-        return int(match.group(1))
-    raise ValidationError(f"月「{raw}」が読めません（1～12、または年度計の行は空欄）。")
+    try:
+        return parse_month(raw)
+    except FiscalYearError:
+        raise ValidationError(f"月「{_text(raw)}」が読めません（1～12、または年度計の行は空欄）。") from None
 
 
-def preview(dataset) -> ImportPreview:
+def preview(table: Table) -> ImportPreview:
     """Check every row; when all are good, compare them with the saved counts. Writes nothing."""
     result = ImportPreview()
-    headers = [_text(h) for h in (dataset.headers or [])]
+    headers = table.headers
     missing = [column for column in REQUIRED if column not in headers]
     if missing:
         raise ImportFileError(
-            f"1行目（見出し）に列「{'」「'.join(missing)}」がありません。見出しは {' | '.join(COLUMNS)} です。"
+            f"見出しの行に列「{'」「'.join(missing)}」がありません。見出しは {' | '.join(COLUMNS)} です。"
         )
-    if dataset.height > settings.IMPORT_MAX_ROWS:
-        raise ImportFileError(
-            f"行が多すぎます（{dataset.height:,}行。上限 {settings.IMPORT_MAX_ROWS:,}行）。ファイルを分けてください。"
-        )
+    if not table.rows:
+        raise ImportFileError("見出しの行の下に取り込む行がありません。")
     lookups = _Lookups()
     index = {name: headers.index(name) for name in COLUMNS if name in headers}
     seen: dict[tuple, int] = {}
-    for offset, values in enumerate(dataset, start=2):
+    for offset, values in table.rows:
         cells = {name: values[position] if position < len(values) else None for name, position in index.items()}
         if all(_text(v) == "" for v in cells.values()):
             continue  # blank lines between blocks are common in hand-made sheets
@@ -276,11 +230,11 @@ def _period_and_count(cells: dict, fail):
     """年度, 月 and 件数 of a row; None for each that is wrong (and said so through `fail`)."""
     fiscal_year = month = count = None
     try:
-        fiscal_year = parse_fiscal_year(cells.get("年度"))
+        fiscal_year = read_fiscal_year(cells.get("年度"))
     except ValidationError as error:
         fail("年度", error.messages[0])
     try:
-        month = parse_month(cells.get("月"))
+        month = read_month(cells.get("月"))
     except ValidationError as error:
         fail("月", error.messages[0])
     try:

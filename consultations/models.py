@@ -22,7 +22,8 @@ from django.db.models.functions import Coalesce
 
 from indicators.models import Indicator
 from setagaya_plan.core.access import Role, is_planner, sections_of
-from setagaya_plan.core.fiscal_years import calendar_year_of, era_label, fiscal_year_label
+from setagaya_plan.core.fiscal_years import era_year, fiscal_year_label
+from setagaya_plan.core.fiscal_years import month_label as fiscal_month_label
 from setagaya_plan.core.models import ReviewedRecord, Section
 
 # The month of a count kept for the whole fiscal year only (other counts have a month of FISCAL_MONTHS).
@@ -36,7 +37,7 @@ def month_label(fiscal_year: int, month: int) -> str:
     """2025年1月 for month 1 of FY2024; 年度計 for a whole-year count."""
     if month == WHOLE_YEAR:
         return "年度計"
-    return f"{calendar_year_of(fiscal_year, month)}年{month}月"
+    return fiscal_month_label(fiscal_year, month)
 
 
 def period_label(fiscal_year: int, month: int) -> str:
@@ -542,7 +543,7 @@ class StatSeries(models.Model):
 
     def period_label(self, year: int) -> str:
         if self.period_kind == self.PeriodKind.CALENDAR_YEAR:
-            return f"{era_label(year).removesuffix('年度')}年（{year}年）"
+            return f"{era_year(year)}年（{year}年）"
         return fiscal_year_label(year)
 
     def format(self, value: Decimal | None) -> str:

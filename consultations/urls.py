@@ -3,6 +3,7 @@
 from django.urls import path
 
 from consultations import views
+from setagaya_plan.core import converters  # noqa: F401 — registers <fiscal_year:…> and <number:…>
 
 app_name = "consultations"
 
@@ -13,7 +14,7 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("agencies/", views.agencies, name="agencies"),
     path("entry/", views.entry_index, name="entry"),
-    path("entry/<slug:place>/<int:fiscal_year>/<int:month>/", views.entry_grid, name="grid"),
+    path("entry/<slug:place>/<fiscal_year:fiscal_year>/<number:month>/", views.entry_grid, name="grid"),
     path("review/", views.review_list, name="review"),
     path("import/", views.import_upload, name="import"),
     path("import/confirm/", views.import_confirm, name="import_confirm"),

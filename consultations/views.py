@@ -4,13 +4,11 @@ and POST alike; the templates only mirror the answers."""
 from __future__ import annotations
 
 import datetime
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
@@ -22,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consultations import charts, exports, imports, tables
 from consultations.access import can_enter, entry_districts, get_district_for_user
-from consultations.forms import CategoryForm, CountGridForm, GridCell, ImportUploadForm, ReviewForm
+from consultations.forms import CategoryForm, CountGridForm, GridCell, ReviewForm
 from consultations.models import (
     Agency,
     Area,
@@ -40,32 +38,37 @@ from consultations.models import (
 from consultations.workflow import COUNT_REVIEW, FIRST_FISCAL_YEAR, NO_COUNTS, Place, check_period, save_counts
 from setagaya_plan.core import audit, review
 from setagaya_plan.core.access import is_planner, planner_required
-from setagaya_plan.core.fiscal_years import FISCAL_MONTHS, calendar_year_of, fiscal_year_label, fiscal_year_of
+from setagaya_plan.core.fiscal_years import (
+    FISCAL_MONTHS,
+    calendar_year_of,
+    current_fiscal_year,
+    fiscal_year_label,
+    month_from_request,
+    plan_years,
+    year_choices,
+    year_from_request,
+)
 from setagaya_plan.core.models import AuditEntry
 from setagaya_plan.core.review import ReviewError
+from setagaya_plan.core.uploads import ImportFileError, check_size, format_size, pending
+from setagaya_plan.core.uploads.forms import UploadForm
 
-IMPORT_CACHE_SECONDS = 60 * 60
-
-
-def _current_fiscal_year() -> int:
-    return fiscal_year_of(timezone.localdate())
+PENDING_KIND = "consultations"  # this importer's uploads in core.uploads.pending
 
 
 def _year_choices() -> list[int]:
+    """Newest first: from this fiscal year (or the newest year with counts) back to the plan's first year (or the
+    oldest year with counts: the plan's statistics reach back before it)."""
     years = set(ConsultationCount.objects.by_year())
-    newest = max([_current_fiscal_year(), *years])
-    oldest = min([2024, *years])
+    newest = max([current_fiscal_year(), *years])
+    oldest = min([plan_years().start, *years])
     return list(range(newest, oldest - 1, -1))
 
 
 def _year_param(request, choices: list[int]) -> int:
-    """The ?year= asked for, or this fiscal year; a year that makes no sense says so instead of failing."""
-    raw = request.GET.get("year", "")
-    if raw:
-        if raw.isdigit() and int(raw) in choices:
-            return int(raw)
-        messages.warning(request, "指定された年度は表示できないため、今年度を表示しています。")
-    return _current_fiscal_year() if _current_fiscal_year() in choices else choices[0]
+    """?year= among `choices`, else this fiscal year: its months are being entered (core.fiscal_years' rule)."""
+    current = current_fiscal_year()
+    return year_from_request(request, choices=choices, default=current if current in choices else choices[0])
 
 
 def _approved_only(request) -> bool:
@@ -76,7 +79,7 @@ def _filter_context(request, fiscal_year: int, choices: list[int]) -> dict:
     return {
         "fiscal_year": fiscal_year,
         "fiscal_year_label": fiscal_year_label(fiscal_year),
-        "year_choices": [(y, fiscal_year_label(y)) for y in choices],
+        "year_choices": year_choices(choices),
         "approved_only": _approved_only(request),
     }
 
@@ -116,13 +119,7 @@ def place_totals(request):
     """地域・地区別: a table of the 5 地域 and 28 地区, and the 28 地区 as a grid."""
     choices = _year_choices()
     fiscal_year = _year_param(request, choices)
-    raw_month = request.GET.get("month", "")
-    month = None
-    if raw_month:
-        if raw_month.isdigit() and int(raw_month) in FISCAL_MONTHS:
-            month = int(raw_month)
-        else:
-            messages.warning(request, "指定された月は表示できないため、年度全体を表示しています。")
+    month = month_from_request(request)
     table = tables.place_table(fiscal_year, month, _approved_only(request))
     return render(
         request,
@@ -362,7 +359,7 @@ class GridPage:
 
 def _grid_page(user, slug: str, fiscal_year: int, month: int) -> GridPage:
     place, district = _place_for(user, slug)
-    if month not in FISCAL_MONTHS or not (FIRST_FISCAL_YEAR <= fiscal_year <= _current_fiscal_year()):
+    if month not in FISCAL_MONTHS or not (FIRST_FISCAL_YEAR <= fiscal_year <= current_fiscal_year()):
         raise Http404("この月の報告はありません。")
     report = place.reports().filter(fiscal_year=fiscal_year, month=month).select_related("updated_by").first()
     try:
@@ -534,7 +531,7 @@ def _neighbour(fiscal_year: int, month: int, step: int) -> tuple[int, int] | Non
         year, index = fiscal_year - 1, len(FISCAL_MONTHS) - 1
     elif index >= len(FISCAL_MONTHS):
         year, index = fiscal_year + 1, 0
-    if not (FIRST_FISCAL_YEAR <= year <= _current_fiscal_year()):
+    if not (FIRST_FISCAL_YEAR <= year <= current_fiscal_year()):
         return None
     return year, FISCAL_MONTHS[index]
 
@@ -554,45 +551,41 @@ def review_list(request):
 # ---- import, export, categories --------------------------------------------------------------------------------
 
 
-def _import_cache_key(user, token: str) -> str:
-    return f"consultations-import:{user.pk}:{token}"
-
-
 @planner_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     """取込: upload, check every row and preview the changes; nothing is written until confirmed."""
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None)
     context = {
         "form": form,
         "columns": imports.COLUMNS,
-        "max_size": imports.size_label(settings.IMPORT_MAX_UPLOAD_BYTES),
+        "max_size": format_size(settings.IMPORT_MAX_UPLOAD_BYTES),
         "max_rows": f"{settings.IMPORT_MAX_ROWS:,}",
+        "pending_minutes": pending.lifetime() // 60,
     }
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
-            form.add_error("file", imports.too_large_message())
-            return render(request, "consultations/import.html", context)
         try:
-            dataset = imports.read_dataset(upload.name, upload.read())
-            result = imports.preview(dataset)
-        except imports.ImportFileError as error:
-            form.add_error("file", str(error))
-            return render(request, "consultations/import.html", context)
+            # The size is known before a byte is read: a file over the cap is never read into memory.
+            check_size(upload.size)
+            data = upload.read()
+            result = imports.preview(imports.read_rows(upload.name, data))
+        except ImportFileError as error:
+            form.add_error("file", error.message)
+            return render(request, "consultations/import.html", context, status=400)
         context["result"] = result
         context["file_name"] = upload.name
         context["errors_shown"] = result.errors[: imports.MAX_ERRORS_SHOWN]
         if result.ok and result.has_changes:
-            token = secrets.token_urlsafe(16)
-            cache.set(
-                _import_cache_key(request.user, token),
-                {"rows": imports.serialise(result.rows), "file_name": upload.name},
-                IMPORT_CACHE_SECONDS,
+            context["token"] = pending.save(
+                kind=PENDING_KIND,
+                user=request.user,
+                file_name=upload.name,
+                data=data,
+                preview={"rows": imports.serialise(result.rows)},
             )
-            context["token"] = token
             context["changed_rows"] = _describe_changes(result)
-    return render(request, "consultations/import.html", context)
+    return render(request, "consultations/import.html", context, status=400 if form.errors else 200)
 
 
 def _describe_changes(result: imports.ImportPreview) -> list[dict]:
@@ -620,18 +613,17 @@ def _describe_changes(result: imports.ImportPreview) -> list[dict]:
 @planner_required
 @require_POST
 def import_confirm(request):
-    token = request.POST.get("token", "")
-    stored = cache.get(_import_cache_key(request.user, token)) if token else None
-    if stored is None:
+    found = pending.load(PENDING_KIND, request.POST.get("token", ""), request.user)
+    if found is None:
         messages.error(request, "取込の確認期限が切れたか、すでに取り込み済みです。もう一度ファイルを選んでください。")
         return redirect("consultations:import")
     try:
-        changed = imports.apply(imports.deserialise(stored["rows"]), request.user, stored["file_name"])
+        changed = imports.apply(imports.deserialise(found.preview["rows"]), request.user, found.file_name)
     except ReviewError as error:
         messages.error(request, f"取り込めませんでした（何も変更していません）：{error.message}")
         return redirect("consultations:import")
-    cache.delete(_import_cache_key(request.user, token))
-    messages.success(request, f"「{stored['file_name']}」を取り込みました（{changed}件の報告を更新）。")
+    pending.discard(found)
+    messages.success(request, f"「{found.file_name}」を取り込みました（{changed}件の報告を更新）。")
     return redirect("consultations:index")
 
 
@@ -643,13 +635,11 @@ def export(request):
     if file_format not in ("xlsx", "csv"):
         return HttpResponseBadRequest("形式は xlsx または csv を指定してください。")
     counts = tables.counts_for(_approved_only(request))
-    raw_year = request.GET.get("year", "")
-    if raw_year:
-        if not raw_year.isdigit():
-            return HttpResponseBadRequest("年度は西暦（例：2024）で指定してください。")
-        counts = counts.for_year(int(raw_year))
+    year = year_from_request(request, choices=_year_choices(), default=None)
+    if year is not None:
+        counts = counts.for_year(year)
     rows = exports.export_rows(counts)
-    name = f"consultations-{raw_year or 'all'}"
+    name = f"consultations-{year or 'all'}"
     if file_format == "csv":
         response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'

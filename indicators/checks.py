@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from indicators.models import Indicator, Series
+from setagaya_plan.core.fiscal_years import printed_years
 from setagaya_plan.lib.numerals import format_decimal
-
-PRINTED_YEARS = range(2024, 2028)
 
 
 @dataclass(frozen=True)
@@ -28,18 +27,21 @@ class Finding:
 
 def check_indicators(indicators: Iterable[Indicator]) -> list[Finding]:
     findings: list[Finding] = []
+    years = printed_years()
     for indicator in indicators:
-        findings.extend(check_indicator(indicator))
+        findings.extend(check_indicator(indicator, years))
     return findings
 
 
-def check_indicator(indicator: Indicator) -> list[Finding]:
+def check_indicator(indicator: Indicator, years: range | None = None) -> list[Finding]:
+    """What looks wrong in one indicator; `years` are the printed years each series with targets should cover."""
+    years = printed_years() if years is None else years
     findings = []
     all_series = list(indicator.series.all())
     if not all_series:
         findings.append(Finding(indicator.code, "no-values", "現況値・目標・総量が一つもありません"))
     for series in all_series:
-        findings.extend(_check_series(indicator, series))
+        findings.extend(_check_series(indicator, series, years))
     findings.extend(_check_compound(indicator, all_series))
     return findings
 
@@ -52,7 +54,7 @@ def _fmt(value) -> str:
     return format_decimal(value) if value is not None else "なし"
 
 
-def _check_series(indicator: Indicator, series: Series) -> list[Finding]:
+def _check_series(indicator: Indicator, series: Series, years: range) -> list[Finding]:
     found = []
     where = _where(series)
     numbers = series.numeric_targets()
@@ -91,7 +93,7 @@ def _check_series(indicator: Indicator, series: Series) -> list[Finding]:
     # A running total printed only as 総量 (累計整備数) has no yearly targets by design:
     # only check series that set some.
     if any(t.value is not None or t.text for t in series.targets.all()):
-        missing = [year for year in PRINTED_YEARS if series.target_for(year) is None]
+        missing = [year for year in years if series.target_for(year) is None]
         if missing:
             years = "、".join(str(year) for year in missing)
             found.append(Finding(indicator.code, "missing-target", f"{where}{years}年度の目標がありません"))

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from indicators.columns import PLACE_COLUMNS, UNIT, Column, Line, cells, headers
 from indicators.evaluation import Evaluator
 from indicators.models import Actual, Indicator, Series, Target
-from setagaya_plan.core.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label, printed_years
 from setagaya_plan.lib.numerals import floor_rate
 from setagaya_plan.lib.spreadsheet import cell_number, escape_formula, excel_csv
 
@@ -227,7 +227,7 @@ def flat_lines(indicators: list[Indicator], records: list[dict]) -> list[FlatLin
 def _years(records: list[dict], year: int | None) -> list[int]:
     if year is not None:
         return [year]
-    found = set(range(2024, 2028))
+    found = set(printed_years())
     for record in records:
         for series in [record, *record["parts"]]:
             found.update(int(y) for y in series.get("targets", {}))

@@ -7,6 +7,7 @@ file and the place of anything malformed. Writing to the database is services.lo
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -14,9 +15,10 @@ from pathlib import Path
 import yaml
 
 from indicators.models import Indicator
+from measures.models import Plan
+from setagaya_plan.core.fiscal_years import period_label, printed_years
 
 PLAN_FILE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "plan"
-PRINTED_YEARS = (2024, 2025, 2026, 2027)  # 令和6–9年度: the years the printed tables give targets for
 KIND_BY_LABEL = {label: value for value, label in Indicator.Kind.choices}
 _YEAR_RANGE = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 
@@ -117,6 +119,13 @@ class PlanData:
 def read_plan(directory: Path = PLAN_FILE_DIR) -> PlanData:
     raw = _load_yaml(directory / "plan.yaml")
     where = "plan.yaml"
+    period = Plan(
+        start_fiscal_year=_int(raw, "start_fiscal_year", where),
+        end_fiscal_year=_int(raw, "end_fiscal_year", where),
+        mid_review_fiscal_year=raw.get("mid_review_fiscal_year"),
+    )
+    # A list of targets in a measure's file holds one cell per printed year (令和6–9年度 in the loaded plan).
+    years = tuple(printed_years(period))
     goals = tuple(
         GoalData(
             number=_int(goal, "number", f"{where} goals[{i}]"),
@@ -125,22 +134,23 @@ def read_plan(directory: Path = PLAN_FILE_DIR) -> PlanData:
         )
         for i, goal in enumerate(_list(raw, "goals", where))
     )
-    measures = tuple(read_measure(directory / name) for name in _list(raw, "measures", where))
+    measures = tuple(read_measure(directory / name, years) for name in _list(raw, "measures", where))
     goal_numbers = {goal.number for goal in goals}
     for measure in measures:
         if measure.goal not in goal_numbers:
             raise PlanFileError(f"推進施策{measure.number}: 基本目標{measure.goal}が plan.yaml にありません")
     return PlanData(
         name=_str(raw, "name", where, required=True),
-        start_fiscal_year=_int(raw, "start_fiscal_year", where),
-        end_fiscal_year=_int(raw, "end_fiscal_year", where),
-        mid_review_fiscal_year=raw.get("mid_review_fiscal_year"),
+        start_fiscal_year=period.start_fiscal_year,
+        end_fiscal_year=period.end_fiscal_year,
+        mid_review_fiscal_year=period.mid_review_fiscal_year,
         goals=goals,
         measures=measures,
     )
 
 
-def read_measure(path: Path) -> MeasureData:
+def read_measure(path: Path, years: Sequence[int]) -> MeasureData:
+    """A measure's file; `years` are the printed years that a list of targets stands for, in order."""
     raw = _load_yaml(path)
     where = path.name
     return MeasureData(
@@ -148,13 +158,13 @@ def read_measure(path: Path) -> MeasureData:
         number=_int(raw, "number", where),
         title=_str(raw, "title", where, required=True),
         description=_str(raw, "description", where),
-        visions=tuple(_vision(v, f"{where} visions[{i}]") for i, v in enumerate(_list(raw, "visions", where))),
+        visions=tuple(_vision(v, f"{where} visions[{i}]", years) for i, v in enumerate(_list(raw, "visions", where))),
     )
 
 
-def _vision(raw: dict, where: str) -> VisionData:
+def _vision(raw: dict, where: str, years: Sequence[int]) -> VisionData:
     indicators = tuple(
-        _indicator(item, f"{where} indicators[{i}]") for i, item in enumerate(raw.get("indicators") or [])
+        _indicator(item, f"{where} indicators[{i}]", years) for i, item in enumerate(raw.get("indicators") or [])
     )
     seen: set[tuple[str, str]] = set()
     for indicator in indicators:
@@ -183,7 +193,7 @@ def _vision(raw: dict, where: str) -> VisionData:
     )
 
 
-def _indicator(raw: dict, where: str) -> IndicatorData:
+def _indicator(raw: dict, where: str, years: Sequence[int]) -> IndicatorData:
     kind_label = _str(raw, "kind", where, required=True)
     if kind_label not in KIND_BY_LABEL:
         raise PlanFileError(f"{where}: kind は 行動量 か 成果指標 です（{kind_label!r}）")
@@ -198,11 +208,11 @@ def _indicator(raw: dict, where: str) -> IndicatorData:
     if raw.get("parts"):
         if any(name in raw for name in ("baseline", "targets", "total")):
             raise PlanFileError(f"{where}: parts がある指標に baseline/targets/total は書けません")
-        series = tuple(_series(part, f"{where} parts[{i}]", i) for i, part in enumerate(raw["parts"]))
+        series = tuple(_series(part, f"{where} parts[{i}]", i, years) for i, part in enumerate(raw["parts"]))
         if len({s.key for s in series}) != len(series):
             raise PlanFileError(f"{where}: parts の key が重複しています")
     else:
-        series = (_series(raw, where, 0, main=True),)
+        series = (_series(raw, where, 0, years, main=True),)
     return IndicatorData(
         kind=KIND_BY_LABEL[kind_label],
         number=number,
@@ -218,7 +228,7 @@ def _indicator(raw: dict, where: str) -> IndicatorData:
     )
 
 
-def _series(raw: dict, where: str, position: int, main: bool = False) -> SeriesData:
+def _series(raw: dict, where: str, position: int, years: Sequence[int], main: bool = False) -> SeriesData:
     baseline_value, baseline_text, baseline_note = _value_cell(raw.get("baseline"), f"{where} baseline")
     total_value, total_text, _ = _value_cell(raw.get("total"), f"{where} total")
     total_kind = "" if main else raw.get("total_kind", "")
@@ -234,7 +244,7 @@ def _series(raw: dict, where: str, position: int, main: bool = False) -> SeriesD
         baseline_note=baseline_note,
         total_value=total_value,
         total_text=total_text,
-        targets=_targets(raw.get("targets"), f"{where} targets"),
+        targets=_targets(raw.get("targets"), f"{where} targets", years),
     )
 
 
@@ -253,13 +263,15 @@ def _value_cell(raw, where: str) -> tuple[Decimal | None, str, str]:
     return _decimal(raw, where), "", ""
 
 
-def _targets(raw, where: str) -> tuple[TargetCell, ...]:
+def _targets(raw, where: str, years: Sequence[int]) -> tuple[TargetCell, ...]:
     if raw is None:
         return ()
     if isinstance(raw, list):
-        if len(raw) != len(PRINTED_YEARS):
-            raise PlanFileError(f"{where}: 4年度分（2024–2027）の目標が必要です（{len(raw)}個）")
-        pairs = [((year, year), cell) for year, cell in zip(PRINTED_YEARS, raw, strict=True)]
+        if len(raw) != len(years):
+            raise PlanFileError(
+                f"{where}: {len(years)}年度分（{period_label(years[0], years[-1])}）の目標が必要です（{len(raw)}個）"
+            )
+        pairs = [((year, year), cell) for year, cell in zip(years, raw, strict=True)]
     elif isinstance(raw, dict):
         pairs = [(_year_range(key, where), cell) for key, cell in raw.items()]
     else:

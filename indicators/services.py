@@ -21,6 +21,7 @@ from django.db import transaction
 from indicators import plan_files
 from indicators.models import ImplementationPlanItem, Indicator, Relisting, Series, Target
 from measures.models import Goal, Initiative, Measure, Plan, Vision
+from setagaya_plan.core.fiscal_years import printed_years
 from setagaya_plan.core.loading import LoadReport, Writer
 
 
@@ -167,7 +168,7 @@ def _load_series(writer: Writer, plan: Plan, indicator: Indicator, position: int
     )
     # The files hold the printed years only; targets of later years (set at the mid-term review) are left alone.
     wanted_years = {cell.fiscal_year for cell in data.targets}
-    writer.delete(series.targets.filter(fiscal_year__in=plan_files.PRINTED_YEARS).exclude(fiscal_year__in=wanted_years))
+    writer.delete(series.targets.filter(fiscal_year__in=printed_years(plan)).exclude(fiscal_year__in=wanted_years))
     for cell in data.targets:
         if not plan.covers(cell.fiscal_year) or not plan.covers(cell.end_fiscal_year):
             raise plan_files.PlanFileError(f"{indicator.code}: {cell.fiscal_year}年度は計画期間の外です")

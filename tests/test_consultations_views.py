@@ -70,12 +70,29 @@ def test_registry_page(client, viewer_user):
     assert "砧、成城" not in page and "祖師谷、成城、船橋、喜多見、砧（5地区）" in page
 
 
-def test_a_year_that_makes_no_sense_falls_back_with_a_message(client, viewer_user):
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"year": "abc"}, "年度「abc」は選べないため、"),
+        ({"year": "1999"}, "年度「1999」は選べないため、"),
+        ({"year": "²"}, "年度「²」は選べないため、"),
+        ({"year": "9" * 20}, "は選べないため、"),
+        ({"year": "2024", "month": "13"}, "月「13」は選べないため、年度全体を表示しています。"),
+        ({"year": "2024", "month": "²"}, "月「²」は選べないため、年度全体を表示しています。"),
+    ],
+)
+def test_a_year_or_month_that_makes_no_sense_falls_back_with_a_message(client, viewer_user, params, message):
     client.force_login(viewer_user)
-    for params in ({"year": "abc"}, {"year": "1999"}, {"year": "2024", "month": "13"}):
-        response = client.get(reverse("consultations:places"), params, follow=True)
-        assert response.status_code == 200
-        assert "表示できないため" in response.content.decode()
+    response = client.get(reverse("consultations:places"), params, follow=True)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_the_year_and_month_as_people_write_them(client, viewer_user):
+    client.force_login(viewer_user)
+    response = client.get(reverse("consultations:places"), {"year": "令和6年度", "month": "４"})
+    assert (response.context["fiscal_year"], response.context["month"]) == (2024, 4)
+    assert "選べないため" not in response.content.decode()
 
 
 @pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("entry", 403), ("approver", 403), ("viewer", 403)])

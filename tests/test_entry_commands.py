@@ -109,7 +109,7 @@ def test_section_without_any_address_is_reported(section, entry_user):
 
 
 def test_locked_year_and_years_outside_the_plan(section, planner_user):
-    with pytest.raises(CommandError, match="2035年度は計画期間"):
+    with pytest.raises(CommandError, match="令和17年度（2035年度）は計画期間"):
         run("--year", "2035")
     set_year_lock(2024, planner_user, True)
     assert "締め切られているため、お知らせは送りません" in run("--year", "2024")

@@ -87,15 +87,25 @@ def test_default_year_is_the_latest_that_has_ended(client, entry_user, section, 
     assert f"<h1>実績入力　{expected}</h1>" in page
 
 
-@pytest.mark.parametrize("raw", ["abc", "2023", "2032", "２０２４", "²", "1e3", "-2024", "<b>1</b>"])
+@pytest.mark.parametrize("raw", ["abc", "2023", "2032", "²", "1e3", "-2024", "9" * 20, "<b>1</b>"])
 def test_a_bad_year_falls_back_with_a_message(client, entry_user, section, raw):
     client.force_login(entry_user)
     with time_machine.travel(datetime.datetime(2025, 5, 1, 9), tick=False):
         response = client.get(reverse("entry:my_indicators"), {"year": raw})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "は計画期間にないため、令和6年度（2024年度）を表示しています。" in page
+    assert response.context["year"] == 2024
+    assert "は選べないため、令和6年度（2024年度）を表示しています。" in page
     assert "<b>1</b>" not in page
+
+
+@pytest.mark.parametrize("raw", ["2025", "２０２５", "令和7年度", "R7", "令和７年度（２０２５年度）"])
+def test_a_year_as_people_write_it_is_read(client, entry_user, section, raw):
+    client.force_login(entry_user)
+    with time_machine.travel(datetime.datetime(2025, 5, 1, 9), tick=False):
+        response = client.get(reverse("entry:my_indicators"), {"year": raw})
+    assert response.context["year"] == 2025
+    assert "選べないため" not in response.content.decode()
 
 
 def test_returned_and_overdue_come_first(client, entry_user, approver_user, section):

@@ -23,7 +23,6 @@ from indicators.evaluation import (
     TargetCell,
     achievement_rate,
     baseline_year_of,
-    default_fiscal_year,
     expected_on_line,
     grade_indicator,
     is_regressed,
@@ -119,13 +118,6 @@ def test_regression_in_the_indicator_direction_with_tolerance():
 )
 def test_baseline_year_from_its_note(note, year):
     assert baseline_year_of(note) == year
-
-
-def test_default_year_is_the_last_fiscal_year_that_has_ended():
-    assert default_fiscal_year(datetime.date(2025, 5, 1)) == 2024
-    assert default_fiscal_year(datetime.date(2026, 11, 26)) == 2025
-    assert default_fiscal_year(datetime.date(2024, 4, 1)) == 2024  # clamped to the plan's first year
-    assert default_fiscal_year(datetime.date(2040, 1, 1)) == 2031
 
 
 # --- upward count -----------------------------------------------------------------------------------------------

@@ -217,5 +217,5 @@ def test_xlsx_needs_an_output_file():
 
 
 def test_year_out_of_range_is_refused():
-    with pytest.raises(CommandError, match="西暦の年度"):
+    with pytest.raises(CommandError, match="年度「6」を読み取れません"):
         call_command("export_progress", "--year", "6")

@@ -1,5 +1,6 @@
-"""The small readers behind every layout: printed value cells, name cells, 番号 and fiscal years (tables of real
-cells from the printed plan and of what people type)."""
+"""The small readers behind every layout: printed value cells, name cells and 番号 (tables of real cells from the
+printed plan and of what people type). Fiscal years are read by setagaya_plan.core.fiscal_years
+(tests/test_fiscal_years.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from indicators.importing.cells import (
     plan_refs_from_text,
     unescape_formula,
 )
-from indicators.importing.years import YearError, parse_fiscal_year, parse_year_header
 
 D = Decimal
 
@@ -163,41 +163,3 @@ def test_joining_lines_drops_the_layout_spaces_only():
     assert join_lines("第 10 期\n世田谷区") == "第10期世田谷区"
     assert join_lines("ICT を\n使った Web 会議") == "ICTを使ったWeb会議"
     assert plan_refs_from_text("９－１、10-2 / 3‐1") == ("9-1", "10-2", "3-1")
-
-
-@pytest.mark.parametrize(
-    ("raw", "year"),
-    [
-        (2024, 2024),
-        ("2024", 2024),
-        ("2024年度", 2024),
-        ("令和6年度", 2024),
-        ("令和６年度（２０２４年度）", 2024),
-        ("令和元年度", 2019),
-        ("R7", 2025),
-        ("令和9年度（2027年度）", 2027),
-    ],
-)
-def test_a_fiscal_year(raw, year):
-    assert parse_fiscal_year(raw) == year
-
-
-@pytest.mark.parametrize(
-    ("raw", "message"),
-    [
-        ("来年度", "年度「来年度」を読み取れません（例：2024、令和6年度）。"),
-        ("令和6年度（2025年度）", "「令和6年度（2025年度）」の和暦と西暦が一致しません（令和6年度は2024年度です）。"),
-        ("24", "年度「24」を読み取れません（例：2024、令和6年度）。"),
-    ],
-)
-def test_a_fiscal_year_that_cannot_be_read(raw, message):
-    with pytest.raises(YearError) as caught:
-        parse_fiscal_year(raw)
-    assert str(caught.value) == message
-
-
-def test_year_headers_with_their_suffix():
-    assert parse_year_header("令和６年度\n（２０２４年度）") == (2024, "")
-    assert parse_year_header("令和6年度（2024年度）目標") == (2024, "目標")
-    assert parse_year_header("令和6年度（2024年度）実績") == (2024, "実績")
-    assert parse_year_header("名称") is None

@@ -19,7 +19,10 @@ from tests.import_files import build, snapshot
 
 pytestmark = pytest.mark.django_db
 
-HEADER = flat.FLAT_COLUMNS
+# The template's columns with a target column for each of the plan's years, 令和6年度（2024年度）～令和13年度
+# （2031年度） as the plan's cover prints its period.
+PLAN_YEARS = range(2024, 2032)
+HEADER = flat.flat_columns(PLAN_YEARS)
 
 
 def _rows(data: bytes) -> list[list]:

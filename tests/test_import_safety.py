@@ -9,9 +9,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from indicators.importing import safety
-from indicators.importing.errors import ImportFileError
-from indicators.importing.grid import read_xlsx
+from setagaya_plan.core.uploads import ImportFileError, safety
+from setagaya_plan.core.uploads.sheets import read_xlsx
 from tests.import_files import broken, build
 
 

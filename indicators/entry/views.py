@@ -37,11 +37,17 @@ from indicators.entry.grid import grid_rows, save_grid
 from indicators.entry.proposals import proposal_for
 from indicators.entry.workflow import REPORT_REVIEW, save_report, set_deadline, set_year_lock
 from indicators.models import OUTSTANDING_STATUSES, Indicator, Report, YearStatus
-from measures.models import Measure, Plan
+from measures.models import Measure
 from setagaya_plan.core import audit
 from setagaya_plan.core import review as review_workflow
 from setagaya_plan.core.access import Role, is_planner, planner_required, roles_in, sections_of
-from setagaya_plan.core.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import (
+    default_fiscal_year,
+    fiscal_year_label,
+    plan_years,
+    year_choices,
+    year_from_request,
+)
 from setagaya_plan.core.models import AuditEntry, FiscalYearSetting, Section
 from setagaya_plan.core.review import ReviewError, VersionConflict
 from setagaya_plan.lib.numerals import format_rate, share
@@ -52,13 +58,8 @@ UNASSIGNED = "none"
 # --- years and sections chosen on a page -------------------------------------------------------------------------
 
 
-def _plan_years() -> list[int]:
-    plan = Plan.objects.first()
-    return list(plan.fiscal_years()) if plan else []
-
-
 def _check_year(fiscal_year: int) -> None:
-    if fiscal_year not in _plan_years():
+    if fiscal_year not in plan_years():
         raise Http404("計画期間外の年度です。")
 
 
@@ -67,20 +68,9 @@ def _whole_number(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
-def _chosen_year(request, years: list[int]) -> int:
-    """?year=2024, or the latest fiscal year that has ended; a bad value falls back to it with a message."""
-    default = FiscalYearSetting.reporting_year(timezone.localdate())
-    raw = request.GET.get("year", "").strip()
-    if not raw:
-        return default
-    if _whole_number(raw) in years:
-        return int(raw)
-    messages.warning(request, f"年度「{raw[:20]}」は計画期間にないため、{fiscal_year_label(default)}を表示しています。")
-    return default
-
-
-def _year_choices(years: list[int]) -> list[tuple[int, str]]:
-    return [(year, fiscal_year_label(year)) for year in years]
+def _chosen_year(request, years: range) -> int:
+    """?year=2024 among the plan's years, or the latest fiscal year that has ended (core.fiscal_years' rule)."""
+    return year_from_request(request, choices=years, default=default_fiscal_year(years=years))
 
 
 def _section_choices(user) -> list[Section]:
@@ -143,7 +133,7 @@ def _subnav(request) -> dict:
 def my_indicators(request):
     """The member's section(s)' indicators for a year, grouped by 推進施策, what needs doing first at the top."""
     user = request.user
-    years = _plan_years()
+    years = plan_years()
     year = _chosen_year(request, years)
     planner = is_planner(user)
     sections = _section_choices(user)
@@ -180,7 +170,7 @@ def my_indicators(request):
             **_subnav(request),
             "year": year,
             "year_label": fiscal_year_label(year),
-            "year_choices": _year_choices(years),
+            "year_choices": year_choices(years),
             "sections": sections,
             "chosen_section": chosen,
             "memberships": [(section, role.label) for role in Role for section in sections_of(user, role)],
@@ -293,7 +283,7 @@ def _render_entry(request, indicator, year, *, form=None, review_form=None, reop
     history = list(AuditEntry.objects.for_subject(report).newest_first()) if report else []
     status = indicator.year_status(year, report)
     conflict_lines = actual_lines(indicator, year, conflict, None) if conflict is not None else []
-    years = _plan_years()
+    years = plan_years()
     return render(
         request,
         "entry/indicator.html",
@@ -411,7 +401,7 @@ def section_grid(request):
     conflict saves nothing and keeps what was typed, the other rows are saved. The page says which is which.
     """
     user = request.user
-    years = _plan_years()
+    years = plan_years()
     year = _chosen_year(request, years)
     sections = _section_choices(user)
     section = _grid_section(request, sections)
@@ -455,7 +445,7 @@ def section_grid(request):
             **_subnav(request),
             "year": year,
             "year_label": fiscal_year_label(year),
-            "year_choices": _year_choices(years),
+            "year_choices": year_choices(years),
             "sections": sections,
             "section": section,
             "setting": setting,
@@ -481,7 +471,7 @@ def fiscal_years(request):
 def _render_fiscal_years(request, *, bound: dict | None = None):
     saved = {setting.fiscal_year: setting for setting in FiscalYearSetting.objects.select_related("locked_by")}
     rows = []
-    for year in _plan_years():
+    for year in plan_years():
         setting = saved.get(year) or FiscalYearSetting.for_year(year)
         bound_form = (bound or {}).get(year)
         rows.append(
@@ -552,7 +542,7 @@ COUNT_COLUMNS = [
 @require_GET
 def completeness(request):
     """入力状況: per section and per 推進施策, how many actuals are missing, draft, returned, submitted, approved."""
-    years = _plan_years()
+    years = plan_years()
     year = _chosen_year(request, years)
     indicators = Indicator.objects.for_entry().with_year_report(year).in_plan_order()
     by_section: dict[object, CountRow] = {}
@@ -584,7 +574,7 @@ def completeness(request):
             **_subnav(request),
             "year": year,
             "year_label": fiscal_year_label(year),
-            "year_choices": _year_choices(years),
+            "year_choices": year_choices(years),
             "columns": [(status, status.label) for status in COUNT_COLUMNS],
             "section_rows": section_rows,
             "measure_rows": list(by_measure.values()),
@@ -598,7 +588,7 @@ def completeness(request):
 @require_GET
 def overdue(request):
     """期限超過: indicators still with their section (未入力・下書き・差戻し) after the year's deadline."""
-    years = _plan_years()
+    years = plan_years()
     year = _chosen_year(request, years)
     setting = FiscalYearSetting.for_year(year)
     today = timezone.localdate()
@@ -615,7 +605,7 @@ def overdue(request):
             **_subnav(request),
             "year": year,
             "year_label": fiscal_year_label(year),
-            "year_choices": _year_choices(years),
+            "year_choices": year_choices(years),
             "setting": setting,
             "is_overdue": setting.is_overdue(today),
             "groups": groups,

@@ -46,7 +46,7 @@ from indicators.evaluation.data import (
     Status,
     TargetCell,
 )
-from indicators.evaluation.evaluator import Evaluator, default_fiscal_year, series_data, year_choices
+from indicators.evaluation.evaluator import Evaluator, series_data
 from indicators.evaluation.grading import STATUS_PRECEDENCE, IndicatorGrade, SeriesGrade, grade_indicator, grade_series
 from indicators.evaluation.rates import (
     achievement_rate,
@@ -105,7 +105,6 @@ __all__ = [
     "baseline_year_of",
     "check_thresholds",
     "confirm_baseline",
-    "default_fiscal_year",
     "expected_on_line",
     "grade_badges",
     "grade_indicator",
@@ -121,5 +120,4 @@ __all__ = [
     "shipped_scheme",
     "status_badge",
     "update_scheme",
-    "year_choices",
 ]

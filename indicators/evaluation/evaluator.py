@@ -14,13 +14,7 @@ from indicators.evaluation.rates import baseline_year_of
 from indicators.evaluation.rollups import Rollup, rollup
 from indicators.evaluation.schemes import active_scheme
 from indicators.models import ConfirmedBaseline, Report
-from setagaya_plan.core.fiscal_years import fiscal_year_label, fiscal_year_of
 from setagaya_plan.core.models import FiscalYearSetting
-
-
-def default_fiscal_year(today: datetime.date, first: int = 2024, last: int = 2031) -> int:
-    """The year a progress page opens on: the latest fiscal year that has ended, within the plan's period."""
-    return min(max(fiscal_year_of(today) - 1, first), last)
 
 
 def series_data(series, confirmed=None) -> SeriesData:
@@ -125,7 +119,3 @@ class Evaluator:
 
     def rollup(self, indicators: Iterable, year: int, unique: bool = False) -> Rollup:
         return rollup((self.grade(indicator, year) for indicator in indicators), unique=unique)
-
-
-def year_choices(first: int, last: int) -> list[tuple[int, str]]:
-    return [(year, fiscal_year_label(year)) for year in range(first, last + 1)]

@@ -15,13 +15,13 @@ from django.db import transaction
 
 from indicators.entry.workflow import SeriesValue, save_report
 from indicators.importing import widgets as w
-from indicators.importing.datasets import ABSENT, PLAN_YEARS, ACol, RowSource
-from indicators.importing.errors import Where
+from indicators.importing.datasets import ABSENT, ACol, RowSource
 from indicators.importing.plan_rows import CHANGED, NEW, NON_FIELD, UNCHANGED, Change, Cleaner, RowInvalid, RowOutcome
 from indicators.models import Indicator, Report
-from setagaya_plan.core.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label, plan_years
 from setagaya_plan.core.models import AuditEntry, FiscalYearSetting
 from setagaya_plan.core.review import ReviewError
+from setagaya_plan.core.uploads import Where
 from setagaya_plan.lib.numerals import format_decimal
 from setagaya_plan.lib.value_input import ValueRules, parse_value
 
@@ -37,6 +37,7 @@ DEFAULT_SOURCE = "ファイル取込"
 
 class _Cleaner(Cleaner):
     widgets = WIDGETS
+    year_widget = None
 
 
 class ActualRowImporter:
@@ -58,12 +59,13 @@ class ActualRowImporter:
         # Read once: a file of a year's actuals names most indicators, and their targets decide what a cell may hold.
         self.indicators = {i.code: i for i in Indicator.objects.prefetch_related("series__targets")}
         self.locked: dict[int, bool] = {}
+        self.plan_years = plan_years()
 
     def import_row(self, values: dict, source: RowSource) -> RowOutcome:
         if source.errors:
             raise RowInvalid({NON_FIELD: list(source.errors)})
         row = _Cleaner(values, source)
-        code, part, year = _identity(row)
+        code, part, year = _identity(row, self.plan_years)
         row.raise_if_invalid()
         indicator, series = self._series(row, code, part)
         self._check_once_and_open(row, series, year)
@@ -166,7 +168,7 @@ class ActualRowImporter:
         return ""
 
 
-def _identity(row: _Cleaner) -> tuple[str, str, int | None]:
+def _identity(row: _Cleaner, plan_years: range) -> tuple[str, str, int | None]:
     """The row's indicator code, part (from the コード's /a or the 内訳 column) and fiscal year, checked."""
     code, _, code_part = (row.get(ACol.CODE) or "").partition("/")
     code, code_part = code.strip(), code_part.strip().lower()
@@ -178,7 +180,7 @@ def _identity(row: _Cleaner) -> tuple[str, str, int | None]:
         row.error(ACol.YEAR, "年度が空欄です。")
     elif not row.present(ACol.YEAR):
         row.error(NON_FIELD, "年度が分かりません。")
-    if year is not None and year not in PLAN_YEARS:
+    if year is not None and year not in plan_years:
         row.error(ACol.YEAR, f"{fiscal_year_label(year)}は計画期間の外です。")
     if code_part and part and code_part != part:
         row.error(ACol.PART, f"コードの内訳「{code_part}」と内訳の列「{part}」が違います。")

@@ -19,9 +19,9 @@ from openpyxl.utils import get_column_letter
 
 from indicators.importing.datasets import ACol, RowSource, append
 from indicators.importing.flat import number_cell, target_cell
-from indicators.importing.grid import Sheet
 from indicators.models import Actual, Indicator, Report
 from setagaya_plan.core.fiscal_years import fiscal_year_label
+from setagaya_plan.core.uploads.sheets import Sheet
 from setagaya_plan.lib.spreadsheet import escape_formula
 
 SHEET = "実績"

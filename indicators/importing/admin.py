@@ -16,11 +16,11 @@ from django.urls import reverse
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
-from indicators.importing.errors import ImportFileError
 from indicators.importing.formats import FORMATS
-from indicators.importing.pending import PendingCacheStorage
 from indicators.importing.resources import ActualResource, PlanResource
 from setagaya_plan.core.access import is_planner
+from setagaya_plan.core.uploads.errors import ImportFileError
+from setagaya_plan.core.uploads.pending import PendingCacheStorage
 
 OVERWRITE_LABEL = "画面で入力済み・提出済みの実績を上書きする"
 

@@ -8,19 +8,16 @@ carry is ABSENT in its rows and leaves the stored value alone; an empty cell in 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import tablib
 
-from indicators.importing.errors import Where
-from setagaya_plan.core.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label, plan_years, read_fiscal_year
+from setagaya_plan.core.uploads import Where
 
 PLAN = "plan"
 ACTUALS = "actuals"
-
-# The plan's period. Columns for every year exist so that targets set at the mid-term review (令和10年度～) can be
-# imported; a year outside the plan in a file is an error (layouts).
-PLAN_YEARS = range(2024, 2032)
 
 
 class _Absent:
@@ -80,13 +77,20 @@ class Col:
     RELISTED = "再掲"
 
 
+# A heading 令和6年度（2024年度）目標 or …実績 (the progress workbook) names a year column too.
+YEAR_HEADING_WORDS = ("目標", "実績")
+
+
 def year_column(year: int) -> str:
     return fiscal_year_label(year)
 
 
-YEAR_COLUMNS = {year_column(year): year for year in PLAN_YEARS}
+def column_year(column: str) -> int | None:
+    """The year of a target column (令和6年度（2024年度） → 2024); None for the other columns."""
+    return read_fiscal_year(column) if column.startswith(("令和", "平成")) else None
 
-PLAN_COLUMNS = [
+
+_COLUMNS_BEFORE_YEARS = [
     Col.CODE,
     Col.GOAL,
     Col.MEASURE,
@@ -107,7 +111,8 @@ PLAN_COLUMNS = [
     Col.BASELINE,
     Col.BASELINE_NOTE,
     Col.BASELINE_TEXT,
-    *YEAR_COLUMNS,
+]
+_COLUMNS_AFTER_YEARS = [
     Col.TOTAL,
     Col.TOTAL_TEXT,
     Col.PLAN_REFS,
@@ -115,6 +120,14 @@ PLAN_COLUMNS = [
     Col.FOOTNOTES,
     Col.RELISTED,
 ]
+
+
+def plan_columns(years: Iterable[int] | None = None) -> list[str]:
+    """The canonical plan columns: one target column for every year of the plan (its years in the database), so
+    that targets set at the mid-term review (令和10年度～) import like the printed ones. A year outside the plan in
+    a file is an error (layouts)."""
+    years = plan_years() if years is None else years
+    return [*_COLUMNS_BEFORE_YEARS, *(year_column(year) for year in years), *_COLUMNS_AFTER_YEARS]
 
 
 class ACol:
@@ -160,7 +173,7 @@ class Parsed:
 
 
 def new_dataset(kind: str) -> tablib.Dataset:
-    dataset = tablib.Dataset(headers=PLAN_COLUMNS if kind == PLAN else ACTUAL_COLUMNS)
+    dataset = tablib.Dataset(headers=plan_columns() if kind == PLAN else ACTUAL_COLUMNS)
     dataset.kind = kind
     dataset.sources = []
     return dataset

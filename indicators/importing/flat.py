@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -17,14 +18,21 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from indicators.importing.cells import CONTINUE_MARK, DEFERRED_PREFIX, plain_number
-from indicators.importing.datasets import PLAN_COLUMNS, PLAN_YEARS, Col, RowSource, append, year_column
-from indicators.importing.grid import Sheet
+from indicators.importing.datasets import Col, RowSource, append, plan_columns, year_column
 from indicators.models import Indicator, Series, Target
+from setagaya_plan.core.fiscal_years import fiscal_year_label, plan_years
+from setagaya_plan.core.uploads import Sheet
 from setagaya_plan.lib.spreadsheet import cell_number, escape_formula
 
 TEMPLATE_SHEET = "指標"
 HELP_SHEET = "説明"
-FLAT_COLUMNS = [column for column in PLAN_COLUMNS if column != Col.RELISTED]
+YEARS_HELP = "{first}… {last}"  # the year columns' line of the help sheet: the plan's first … last year
+
+
+def flat_columns(years: Iterable[int] | None = None) -> list[str]:
+    """The template's columns: the canonical ones but 再掲, with a target column per year of the plan."""
+    return [column for column in plan_columns(years) if column != Col.RELISTED]
+
 
 # (column, required?, explanation, example) — the 「説明」 sheet and docs/import.md say the same.
 COLUMN_HELP = [
@@ -76,7 +84,7 @@ COLUMN_HELP = [
     ),
     (Col.BASELINE_TEXT, "", "数値でない現況値の表記（― など）。", ""),
     (
-        "令和6年度（2024年度）… 令和13年度（2031年度）",
+        YEARS_HELP,
         "",
         "各年度の目標。数値、文章（一部運用 など）、または「他計画：計画名」（その年度の目標を別の計画に委ねる場合）。"
         "複数年度で一つの目標は、最初の年度に書いて続く年度を「←」にする（またはセルを結合する）。空欄は目標なし。",
@@ -135,14 +143,15 @@ def export_rows(indicators=None) -> list[dict]:
     """The plan as stored, one dict per series, keyed by the flat template's columns."""
     queryset = indicators if indicators is not None else Indicator.objects.all()
     queryset = queryset.with_structure().select_related("section").in_plan_order()
+    years = plan_years()
     rows = []
     for indicator in queryset:
         for series in sorted(indicator.series.all(), key=lambda s: (s.position, s.pk)):
-            rows.append(series_row(indicator, series))
+            rows.append(series_row(indicator, series, years))
     return rows
 
 
-def series_row(indicator: Indicator, series: Series) -> dict:
+def series_row(indicator: Indicator, series: Series, years: range) -> dict:
     vision = indicator.vision
     measure = vision.measure
     row = {
@@ -173,11 +182,11 @@ def series_row(indicator: Indicator, series: Series) -> dict:
         Col.FOOTNOTES: indicator.footnotes,
     }
     targets = list(series.targets.all())
-    for year in PLAN_YEARS:
+    for year in years:
         target = next((t for t in targets if t.covers(year)), None)
         if target is None:
             row[year_column(year)] = ""
-        elif target.fiscal_year < year and target.fiscal_year in PLAN_YEARS:
+        elif target.fiscal_year < year and target.fiscal_year in years:
             row[year_column(year)] = CONTINUE_MARK
         else:
             row[year_column(year)] = target_cell(target)
@@ -198,20 +207,22 @@ def number_cell(value: Decimal | None):
 
 
 def template_xlsx(with_data: bool) -> bytes:
+    years = plan_years()
+    columns = flat_columns(years)
     workbook = Workbook()
     help_sheet = workbook.active
     help_sheet.title = HELP_SHEET
-    _write_help(help_sheet)
+    _write_help(help_sheet, years)
     sheet = workbook.create_sheet(TEMPLATE_SHEET)
-    sheet.append(FLAT_COLUMNS)
+    sheet.append(columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E8F1FE")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in export_rows() if with_data else []:
-        sheet.append([escape_formula(row.get(column, "")) for column in FLAT_COLUMNS])
+        sheet.append([escape_formula(row.get(column, "")) for column in columns])
     sheet.freeze_panes = "J2"
-    for index, column in enumerate(FLAT_COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         wide = column in (Col.NAME, Col.VISION_STATEMENT, Col.FOOTNOTES)
         sheet.column_dimensions[get_column_letter(index)].width = 40 if wide else max(10, min(len(column) * 2 + 2, 24))
     workbook.active = 1
@@ -224,9 +235,10 @@ def template_csv(with_data: bool) -> bytes:
     """UTF-8 with BOM and CRLF, so Excel opens the Japanese text as it is."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(FLAT_COLUMNS)
+    columns = flat_columns()
+    writer.writerow(columns)
     for row in export_rows() if with_data else []:
-        writer.writerow([_csv_value(row.get(column, "")) for column in FLAT_COLUMNS])
+        writer.writerow([_csv_value(row.get(column, "")) for column in columns])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -236,7 +248,7 @@ def _csv_value(value):
     return escape_formula(value)
 
 
-def _write_help(sheet) -> None:
+def _write_help(sheet, years: range) -> None:
     sheet.append(["計画データ取込みテンプレート（世田谷区地域保健医療福祉総合計画）"])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([])
@@ -248,7 +260,9 @@ def _write_help(sheet) -> None:
     sheet.append(["列", "必須", "説明", "記入例"])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
+    years_help = YEARS_HELP.format(first=fiscal_year_label(years.start), last=fiscal_year_label(years.stop - 1))
     for column, required, explanation, example in COLUMN_HELP:
+        column = years_help if column == YEARS_HELP else column
         sheet.append([column, required, explanation, escape_formula(example)])
     sheet.append([])
     sheet.append(["必須：○ は必ず入力、△ はコードがない行で入力。"])

@@ -16,9 +16,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from indicators.importing.cells import plain_number
-from indicators.importing.grid import read_csv, read_xlsx
 from indicators.importing.layouts import read_sheets
-from indicators.importing.safety import check_csv, check_xlsx
+from setagaya_plan.core.uploads.safety import check_csv, check_xlsx
+from setagaya_plan.core.uploads.sheets import read_csv, read_xlsx
 from setagaya_plan.lib.spreadsheet import escape_formula
 
 

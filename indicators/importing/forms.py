@@ -4,27 +4,16 @@ from __future__ import annotations
 
 from django import forms
 
-from indicators.importing.errors import format_size
-from indicators.importing.safety import max_upload_bytes
+from setagaya_plan.core.uploads.forms import UploadForm as FileUploadForm
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="取り込むファイル",
-        error_messages={"required": "ファイルを選んでください。", "empty": "ファイルが空です（0 バイト）。"},
-    )
+class UploadForm(FileUploadForm):
     sheet = forms.CharField(
         label="シート名（任意）",
         required=False,
         max_length=31,
         help_text="空欄なら、取り込める表のあるシートをすべて読みます。",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields[
-            "file"
-        ].help_text = f"Excel（.xlsx）または CSV（UTF-8・Shift_JIS）。{format_size(max_upload_bytes())} まで。"
 
 
 class ConfirmForm(forms.Form):

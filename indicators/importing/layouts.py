@@ -14,11 +14,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from indicators.importing import actuals, flat, printed
-from indicators.importing.datasets import ACTUALS, PLAN, PLAN_YEARS, ACol, Col, Parsed, new_dataset
-from indicators.importing.errors import ImportFileError
-from indicators.importing.grid import Cell, Sheet, read_csv, read_xlsx
-from indicators.importing.safety import CSV, check_upload
-from indicators.importing.years import YearError, check_in_plan, parse_year_header
+from indicators.importing.datasets import ACTUALS, PLAN, YEAR_HEADING_WORDS, ACol, Col, Parsed, new_dataset
+from setagaya_plan.core import uploads
+from setagaya_plan.core.fiscal_years import FiscalYearError, check_within, plan_years, read_fiscal_year_heading
+from setagaya_plan.core.uploads import CSV, Cell, ImportFileError, Sheet
 
 HEADER_SEARCH_ROWS = 60
 
@@ -99,8 +98,7 @@ class Header:
 
 def read_upload(name: str, data: bytes, *, sheet: str | None = None) -> Parsed:
     """Check, open and read an uploaded file into the canonical dataset; ImportFileError (Japanese) otherwise."""
-    kind = check_upload(name, data)
-    sheets = read_csv(data) if kind == CSV else read_xlsx(data)
+    kind, sheets = uploads.read(name, data)
     return read_sheets(sheets, only_sheet=sheet, csv=kind == CSV)
 
 
@@ -207,16 +205,16 @@ def _header(sheet: Sheet, row: int, cells: list[Cell], layout: str, aliases: dic
         name = aliases.get(key)
         if name is None and years:
             try:
-                parsed = parse_year_header(cell.value)
-            except YearError as error:
-                raise ImportFileError(f"{sheet.where(row, cell.column)}：{error}") from None
+                parsed = read_fiscal_year_heading(cell.value, YEAR_HEADING_WORDS)
+            except FiscalYearError as error:
+                raise ImportFileError(f"{sheet.where(row, cell.column)}：{error.message}") from None
             if parsed is not None:
                 year, suffix = parsed
                 if suffix == "実績":
                     continue  # a progress export's actual columns: not targets
                 try:
-                    check_in_plan(year, PLAN_YEARS)
-                except YearError as error:
+                    check_within(year, plan_years())
+                except FiscalYearError as error:
                     raise ImportFileError(
                         f"{sheet.where(row, cell.column)}の見出し「{texts[cell.column]}」：{error}"
                     ) from None

@@ -34,12 +34,12 @@ from indicators.importing.cells import (
     parse_name_cell,
     parse_number_cell,
 )
-from indicators.importing.datasets import ABSENT, PLAN_YEARS, Col, RowSource, year_column
-from indicators.importing.errors import Where
+from indicators.importing.datasets import ABSENT, Col, RowSource, column_year, year_column
 from indicators.models import ImplementationPlanItem, Indicator, Relisting, Series, Target
-from measures.models import Goal, Measure, Plan, Vision
+from measures.models import Goal, Measure, Vision
 from setagaya_plan.core import audit
-from setagaya_plan.core.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import current_plan, fiscal_year_label
+from setagaya_plan.core.uploads import Where
 from setagaya_plan.lib.numerals import format_decimal
 from setagaya_plan.lib.value_input import ValueRules, check_value
 
@@ -74,8 +74,17 @@ WIDGETS = {
     Col.SECTION: w.SectionWidget(),
     Col.FOOTNOTES: w.TextWidget(),
     Col.RELISTED: w.TextWidget(),
-    **{year_column(year): w.ValueCellWidget() for year in PLAN_YEARS},
 }
+# Every target column (one per year of the plan, read from the database) reads its cell the same way.
+YEAR_WIDGET = w.ValueCellWidget()
+
+
+def widget_for(column: str, widgets: dict = WIDGETS, year_widget=YEAR_WIDGET):
+    """The widget that reads a column (of the canonical plan dataset by default); None for a column the importer
+    ignores. A layout without target columns passes `year_widget=None`."""
+    if column in widgets:
+        return widgets[column]
+    return year_widget if year_widget is not None and column_year(column) else None
 
 
 @functools.cache
@@ -145,9 +154,10 @@ def shown(value) -> str:
 
 class Cleaner:
     """The row's cells through the widgets: cleaned values, or messages naming the cell. A layout with other
-    columns gives its own `widgets`."""
+    columns gives its own `widgets` (and `year_widget`, None without target columns)."""
 
     widgets = WIDGETS
+    year_widget = YEAR_WIDGET
 
     def __init__(self, values: dict, source: RowSource):
         self.values = values
@@ -164,7 +174,7 @@ class Cleaner:
             return default
         if column not in self._cache:
             try:
-                self._cache[column] = self.widgets[column].clean(self.values[column])
+                self._cache[column] = self.widget(column).clean(self.values[column])
             except ValueError as error:
                 self.error(column, str(error))
                 self._cache[column] = default
@@ -172,7 +182,10 @@ class Cleaner:
 
     def error(self, column: str, message: str) -> None:
         place = self.source.at(column) if column != NON_FIELD else self.source.where
-        self.errors[column if column in self.widgets else NON_FIELD].append(f"{place}：{message}")
+        self.errors[column if self.widget(column) else NON_FIELD].append(f"{place}：{message}")
+
+    def widget(self, column: str):
+        return widget_for(column, self.widgets, self.year_widget)
 
     def raise_if_invalid(self) -> None:
         if self.errors:
@@ -256,7 +269,7 @@ class PlanRowImporter:
         self.user = user
         self.file_name = file_name
         self.dry_run = dry_run
-        self.plan = Plan.objects.first()
+        self.plan = current_plan()
         self.cache = PlanCache()
         self.seen: dict[tuple[int, str], Where] = {}
         self.first_values: dict[int, tuple[dict, Where]] = {}
@@ -269,7 +282,7 @@ class PlanRowImporter:
             raise RowInvalid({NON_FIELD: list(source.errors)})
         row = Cleaner(values, source)
         for column in values:
-            if column in WIDGETS:
+            if row.widget(column):
                 row.get(column)
         name_cell = parse_name_cell(row.get(Col.NAME, "")) if row.present(Col.NAME) else None
         relisted = row.get(Col.RELISTED, "") == RELISTED_MARK or bool(name_cell and name_cell.relisted)
@@ -542,7 +555,7 @@ class PlanRowImporter:
             row.error(column, error.messages[0])
 
     def _targets(self, row: Cleaner, rules: ValueRules) -> dict[int, TargetSpec | None] | None:
-        years = [year for year in PLAN_YEARS if row.present(year_column(year))]
+        years = sorted(year for column in row.values if (year := column_year(column)) and row.present(column))
         if not years:
             return None
         if self.plan is not None:

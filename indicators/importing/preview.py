@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from indicators.importing.datasets import PLAN, Parsed
-from indicators.importing.errors import ImportFileError
 from indicators.importing.layouts import read_upload
 from indicators.importing.resources import ActualResource, PlanResource
+from setagaya_plan.core.uploads.errors import ImportFileError
 
 NEW, CHANGED, UNCHANGED, CONFLICT, ERROR = "new", "changed", "unchanged", "conflict", "error"
 STATUS_LABELS = {

@@ -39,19 +39,23 @@ from indicators.importing.cells import (
     parse_value_cell,
     plain_number,
 )
-from indicators.importing.datasets import ABSENT, PLAN_YEARS, ACol, Col, RowSource, append, year_column
-from indicators.importing.errors import ImportFileError
-from indicators.importing.grid import Sheet
-from indicators.importing.years import YearError, check_in_plan, parse_year_header
+from indicators.importing.datasets import ABSENT, YEAR_HEADING_WORDS, ACol, Col, RowSource, append, year_column
 from indicators.models import Indicator, Relisting, Series
 from measures.models import Measure
-from setagaya_plan.core.fiscal_years import era_label
+from setagaya_plan.core.fiscal_years import (
+    FiscalYearError,
+    check_within,
+    era_label,
+    plan_years,
+    printed_years,
+    read_fiscal_year_heading,
+)
+from setagaya_plan.core.uploads import ImportFileError, Sheet
 from setagaya_plan.lib.numerals import format_value, to_half_width
 from setagaya_plan.lib.spreadsheet import escape_formula
 
 PROGRESS = "progress"
 ACTUAL_ROW = "実績"
-PRINTED_YEARS = range(2024, 2028)
 
 _GOAL_TITLE = re.compile(r"^基本目標\s*[□■]?\s*([0-9０-９]+)[\s　:：]*(.*)$", re.S)
 _MEASURE_TITLE = re.compile(r"^推進施策\s*[（(]?\s*([0-9０-９]+)\s*[）)]?[\s　:：]*(.*)$", re.S)
@@ -168,15 +172,17 @@ def _table_header(sheet: Sheet, row: int) -> Table | None:
         if cell.span and cell.span[1] != cell.column:
             continue
         try:
-            parsed = parse_year_header(cell.value)
-        except YearError as error:
-            raise ImportFileError(f"{sheet.where(row, cell.column)}：{error}") from None
+            parsed = read_fiscal_year_heading(cell.value, YEAR_HEADING_WORDS)
+        except FiscalYearError as error:
+            raise ImportFileError(f"{sheet.where(row, cell.column)}：{error.message}") from None
         if parsed is None or parsed[1] == "実績":
             continue
         try:
-            check_in_plan(parsed[0], PLAN_YEARS)
-        except YearError as error:
-            raise ImportFileError(f"{sheet.where(row, cell.column)}の見出し「{texts[cell.column]}」：{error}") from None
+            check_within(parsed[0], plan_years())
+        except FiscalYearError as error:
+            raise ImportFileError(
+                f"{sheet.where(row, cell.column)}の見出し「{texts[cell.column]}」：{error.message}"
+            ) from None
         if parsed[0] in years.values():
             raise ImportFileError(f"{sheet.where(row, cell.column)}：{texts[cell.column]}の列が2つあります。")
         years[cell.column] = parsed[0]
@@ -495,15 +501,16 @@ def export_workbook(measures=None) -> bytes:
         .select_related("vision", "indicator__vision__measure__goal")
         .prefetch_related("indicator__series__targets", "indicator__plan_items")
     )
+    plan = plan_years()
     years = sorted(
-        set(PRINTED_YEARS)
+        set(printed_years())
         | {
             year
             for indicator in indicators
             for series in indicator.series.all()
             for target in series.targets.all()
             for year in target.years
-            if year in PLAN_YEARS
+            if year in plan
         }
     )
     workbook = Workbook()

@@ -25,9 +25,17 @@ from indicators.importing import actuals, flat
 from indicators.importing.actual_rows import WIDGETS as ACTUAL_WIDGETS
 from indicators.importing.actual_rows import ActualRowImporter
 from indicators.importing.datasets import ACTUAL_COLUMNS, ACTUALS, PLAN, RowSource
-from indicators.importing.errors import ImportFileError, Where
-from indicators.importing.plan_rows import CHANGED, NEW, NON_FIELD, UNCHANGED, WIDGETS, PlanRowImporter, RowInvalid
+from indicators.importing.plan_rows import (
+    CHANGED,
+    NEW,
+    NON_FIELD,
+    UNCHANGED,
+    PlanRowImporter,
+    RowInvalid,
+    widget_for,
+)
 from indicators.models import Actual, Indicator, Report, Series
+from setagaya_plan.core.uploads.errors import ImportFileError, Where
 
 logger = logging.getLogger(__name__)
 
@@ -53,16 +61,20 @@ class ImportRowResult(RowResult):
 
 class _PlanImportResource(resources.ModelResource):
     kind = ""
-    columns: list[str] = []
-    widgets: dict = {}
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         # The template's columns, shown on the admin's import page as the columns a file may have.
         self.fields = OrderedDict(
-            (column, Field(attribute=None, column_name=column, widget=self.widgets.get(column)))
-            for column in self.columns
+            (column, Field(attribute=None, column_name=column, widget=self.column_widget(column)))
+            for column in self.template_columns()
         )
+
+    def template_columns(self) -> list[str]:
+        raise NotImplementedError
+
+    def column_widget(self, column: str):
+        raise NotImplementedError
 
     @classmethod
     def get_row_result_class(cls):
@@ -143,8 +155,12 @@ class PlanResource(_PlanImportResource):
     """Plan data: the flat template and the printed tables (one dataset row per indicator or part)."""
 
     kind = PLAN
-    columns = flat.FLAT_COLUMNS
-    widgets = WIDGETS
+
+    def template_columns(self) -> list[str]:
+        return flat.flat_columns()
+
+    def column_widget(self, column: str):
+        return widget_for(column)
 
     class Meta:
         model = Series
@@ -166,9 +182,10 @@ class PlanResource(_PlanImportResource):
                 indicators = Indicator.objects.filter(series__in=queryset).distinct()
             else:
                 indicators = queryset
-        dataset = tablib.Dataset(headers=flat.FLAT_COLUMNS, title=flat.TEMPLATE_SHEET)
+        columns = flat.flat_columns()
+        dataset = tablib.Dataset(headers=columns, title=flat.TEMPLATE_SHEET)
         for row in flat.export_rows(indicators):
-            dataset.append([row.get(column, "") for column in flat.FLAT_COLUMNS])
+            dataset.append([row.get(column, "") for column in columns])
         return dataset
 
 
@@ -176,8 +193,12 @@ class ActualResource(_PlanImportResource):
     """Actuals: the actuals sheet and the progress-report workbook (one dataset row per series and year)."""
 
     kind = ACTUALS
-    columns = ACTUAL_COLUMNS
-    widgets = ACTUAL_WIDGETS
+
+    def template_columns(self) -> list[str]:
+        return ACTUAL_COLUMNS
+
+    def column_widget(self, column: str):
+        return ACTUAL_WIDGETS.get(column)
 
     class Meta:
         model = Actual

@@ -1,7 +1,7 @@
 """The planner's import page: upload → preview (new / changed / unchanged / conflict / error) → confirm.
 
 Every view is for planners only (core.access.planner_required) on GET and POST alike. The uploaded file
-waits for confirmation in the shared cache (indicators.importing.pending), bound to the planner who uploaded it.
+waits for confirmation in the shared cache (setagaya_plan.core.uploads.pending), bound to the planner who uploaded it.
 Confirming re-runs the preview first: if anything came out differently since the planner looked (someone entered
 an actual meanwhile), nothing is written and the new preview is shown instead.
 """
@@ -18,16 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from indicators.importing import actuals, flat, pending, printed
-from indicators.importing.datasets import PLAN_YEARS
-from indicators.importing.errors import ImportFileError, format_size
+from indicators.importing import actuals, flat, printed
 from indicators.importing.forms import ConfirmForm, UploadForm
 from indicators.importing.preview import STATUS_ICONS, STATUS_LABELS, ImportPreview, apply_upload, preview_upload
-from indicators.importing.safety import check_size
 from setagaya_plan.core.access import planner_required
-from setagaya_plan.core.fiscal_years import fiscal_year_label, fiscal_year_of
+from setagaya_plan.core.fiscal_years import default_fiscal_year, plan_years, year_choices, year_from_request
+from setagaya_plan.core.uploads import ImportFileError, check_size, format_size, pending
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PENDING_KIND = "plan"  # the pending uploads of this page (core.uploads.pending keeps each importer's apart)
 SHOWN_ERRORS = 100  # in the summary at the top; every row's own errors stay in the table below
 
 
@@ -51,7 +50,12 @@ def upload(request):
             form.add_error("file", error.message)
         else:
             token = pending.save(
-                user=request.user, file_name=uploaded.name, data=data, sheet=sheet, preview=preview.to_dict()
+                kind=PENDING_KIND,
+                user=request.user,
+                file_name=uploaded.name,
+                data=data,
+                sheet=sheet,
+                preview=preview.to_dict(),
             )
             url = reverse("imports:preview", args=[token])
             if _wants_json(request):
@@ -63,11 +67,11 @@ def upload(request):
 
 
 def _upload_context(form) -> dict:
-    latest = min(max(fiscal_year_of(timezone.localdate()) - 1, PLAN_YEARS.start), PLAN_YEARS.stop - 1)
+    years = plan_years()
     return {
         "form": form,
-        "years": [(year, fiscal_year_label(year)) for year in PLAN_YEARS],
-        "default_year": latest,
+        "years": year_choices(years),
+        "default_year": default_fiscal_year(years=years),
         "max_size": format_size(settings.IMPORT_MAX_UPLOAD_BYTES),
         "max_rows": settings.IMPORT_MAX_ROWS,
         "pending_minutes": pending.lifetime() // 60,
@@ -75,7 +79,7 @@ def _upload_context(form) -> dict:
 
 
 def _pending_or_404(request, token: str) -> pending.Pending:
-    found = pending.load(token, request.user)
+    found = pending.load(PENDING_KIND, token, request.user)
     if found is None:
         raise Http404("確認待ちのファイルが見つかりません（期限切れ、取込み済み、または取消し済みです）。")
     return found
@@ -83,9 +87,7 @@ def _pending_or_404(request, token: str) -> pending.Pending:
 
 def _preview_response(request, found: pending.Pending, preview: ImportPreview, form=None, status=200):
     form = form or ConfirmForm(initial={"fingerprint": preview.fingerprint}, needs_overwrite=preview.has_conflicts)
-    expires = timezone.localtime(
-        datetime.datetime.fromtimestamp(found.created, tz=datetime.UTC) + datetime.timedelta(seconds=pending.lifetime())
-    )
+    expires = timezone.localtime(datetime.datetime.fromtimestamp(found.expires, tz=datetime.UTC))
     errors = list(dict.fromkeys(preview.file_errors + [e for row in preview.rows for e in row.errors]))
     context = {
         "preview": preview,
@@ -143,7 +145,7 @@ def confirm(request, token: str):
         pending.update_preview(found, result.to_dict())
         messages.error(request, "取込み中にエラーが見つかったため、何も書き込んでいません。")
         return redirect("imports:preview", token=token)
-    pending.discard(token)
+    pending.discard(found)
     counts = result.counts
     messages.success(
         request,
@@ -158,7 +160,7 @@ def confirm(request, token: str):
 @planner_required
 def cancel(request, token: str):
     found = _pending_or_404(request, token)
-    pending.discard(found.token)
+    pending.discard(found)
     messages.info(request, f"「{found.file_name}」の取込みを取り消しました（何も書き込んでいません）。")
     return redirect("imports:upload")
 
@@ -192,9 +194,7 @@ def printed_download(request):
 @require_GET
 @planner_required
 def actuals_download(request):
-    raw = request.GET.get("year", "")
-    if not raw.isdigit() or int(raw) not in PLAN_YEARS:
-        messages.error(request, "実績シートの年度を計画期間（令和6年度～令和13年度）から選んでください。")
-        return redirect("imports:upload")
-    year = int(raw)
+    """The actuals sheet of ?year= (a year of the plan; any other value gives the year the upload page offers)."""
+    years = plan_years()
+    year = year_from_request(request, choices=years, default=default_fiscal_year(years=years))
     return _download(actuals.template_xlsx(year), f"actuals-{year}.xlsx", XLSX_TYPE)

@@ -14,8 +14,8 @@ from import_export import widgets
 from indicators.importing.cells import CellError, ValueCell, parse_value_cell, plain_number, plan_refs_from_text
 from indicators.importing.cells import unescape_formula as _unescape
 from indicators.importing.datasets import ABSENT
-from indicators.importing.years import YearError, parse_fiscal_year
 from indicators.models import Indicator
+from setagaya_plan.core.fiscal_years import FiscalYearError, parse_fiscal_year
 from setagaya_plan.core.models import Section
 from setagaya_plan.lib.numerals import to_half_width
 
@@ -154,5 +154,5 @@ class FiscalYearWidget(widgets.Widget):
             return None
         try:
             return parse_fiscal_year(value)
-        except YearError as error:
-            raise ValueError(str(error)) from None
+        except FiscalYearError as error:
+            raise ValueError(error.message) from None

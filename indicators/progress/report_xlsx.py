@@ -31,11 +31,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from indicators.columns import ACHIEVEMENT, GRADE, LIST_COLUMNS, PROGRESS, YearLine, cells, headers, year_lines
 from indicators.evaluation import REGRESSED, Evaluator, Status, grade_text, status_badge
 from indicators.models import Indicator, Report, Series
-from indicators.plan_files import PRINTED_YEARS
 from indicators.progress.overview import measure_rows
 from indicators.progress.tables import printed_tables, year_header
 from measures.models import Goal, Measure, Vision
-from setagaya_plan.core.fiscal_years import fiscal_year_label
+from setagaya_plan.core.fiscal_years import fiscal_year_label, printed_years
 from setagaya_plan.lib.numerals import floor_rate, format_rate
 from setagaya_plan.lib.spreadsheet import cell_number, escape_formula, number_format
 
@@ -59,8 +58,13 @@ def fill(colour: str) -> PatternFill:
     return PatternFill("solid", fgColor=FILLS.get(colour, FILLS["gray"]))
 
 
-def contract_header(kind_label: str) -> list[str]:
-    return ["番号", kind_label, "現況値", *(year_header(y, full_width=True) for y in PRINTED_YEARS), "総量", "コード"]
+def contract_header(kind_label: str, years: list[int]) -> list[str]:
+    """番号 | 行動量 | 現況値 | one column per printed year | 総量 | コード: the printed table, plus the code."""
+    return ["番号", kind_label, "現況値", *(year_header(y, full_width=True) for y in years), "総量", "コード"]
+
+
+def _total_column(years: list[int]) -> int:
+    return 4 + len(years)
 
 
 def _write(sheet: Worksheet, row: int, column: int, value, *, number_format_: str | None = None, **style):
@@ -94,7 +98,7 @@ def _name_cell(row) -> str:
     return name
 
 
-def _write_target_row(sheet: Worksheet, row_index: int, row, series: Series) -> None:
+def _write_target_row(sheet: Worksheet, row_index: int, row, series: Series, years: list[int]) -> None:
     unit = series.effective_unit
     _write(sheet, row_index, 1, row.number, alignment=WRAP)
     _write(sheet, row_index, 2, _name_cell(row), alignment=WRAP)
@@ -110,7 +114,6 @@ def _write_target_row(sheet: Worksheet, row_index: int, row, series: Series) -> 
         )
     else:
         _write(sheet, row_index, 3, series.baseline_text or "―", alignment=WRAP)
-    years = list(PRINTED_YEARS)
     index = 0
     while index < len(years):
         column = 4 + index
@@ -140,24 +143,26 @@ def _write_target_row(sheet: Worksheet, row_index: int, row, series: Series) -> 
         _write(
             sheet,
             row_index,
-            8,
+            _total_column(years),
             cell_number(series.total_value),
             number_format_=number_format(series.total_value, unit, suffix),
         )
     else:
-        _write(sheet, row_index, 8, series.total_text or "―")
-    _write(sheet, row_index, 9, row.code)
+        _write(sheet, row_index, _total_column(years), series.total_text or "―")
+    _write(sheet, row_index, _total_column(years) + 1, row.code)
 
 
-def _write_actual_row(sheet: Worksheet, row_index: int, row, series: Series, evaluator: Evaluator, upto: int) -> None:
+def _write_actual_row(
+    sheet: Worksheet, row_index: int, row, series: Series, evaluator: Evaluator, upto: int, years: list[int]
+) -> None:
     unit = series.effective_unit
     _write(sheet, row_index, 1, None)
     _write(sheet, row_index, 2, "実績", font=BOLD)
     for result in row.results:
         year = result.year
-        if year not in PRINTED_YEARS:
+        if year not in years:
             continue
-        column = 4 + PRINTED_YEARS.index(year)
+        column = 4 + years.index(year)
         if year > upto:
             continue
         report = evaluator.report(row.indicator, year)
@@ -183,7 +188,7 @@ def _write_actual_row(sheet: Worksheet, row_index: int, row, series: Series, eva
         cell.alignment = WRAP
         if grade is not None and grade.status != Status.NO_TARGET:
             cell.fill = fill(grade.colour)
-    _write(sheet, row_index, 9, row.code)
+    _write(sheet, row_index, _total_column(years) + 1, row.code)
 
 
 def _sheet_title(measure: Measure) -> str:
@@ -197,8 +202,10 @@ def _measure_sheet(workbook: Workbook, measure: Measure, visions, indicators, ev
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    for column, width in zip("ABCDEFGHI", [8, 42, 20, 18, 18, 18, 18, 16, 22], strict=True):
-        sheet.column_dimensions[column].width = width
+    years = list(printed_years())
+    last_column = _total_column(years) + 1
+    for column, width in enumerate([8, 42, 20, *([18] * len(years)), 16, 22], start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
     _write(
         sheet,
         1,
@@ -214,28 +221,27 @@ def _measure_sheet(workbook: Workbook, measure: Measure, visions, indicators, ev
     )
     row_index = 4
     first_header = None
-    years = list(PRINTED_YEARS)
     for vision in visions:
         heading = f"めざす姿{vision.number}" + (f"　{vision.subtitle}" if vision.subtitle else "")
         _write(sheet, row_index, 1, heading, font=BOLD)
         row_index += 1
         _write(sheet, row_index, 1, vision.statement, alignment=WRAP)
-        sheet.merge_cells(start_row=row_index, start_column=1, end_row=row_index, end_column=9)
+        sheet.merge_cells(start_row=row_index, start_column=1, end_row=row_index, end_column=last_column)
         sheet.row_dimensions[row_index].height = 36
         row_index += 2
         for table in printed_tables(vision, indicators, evaluator, years):
             _write(sheet, row_index, 1, f"■取組みの{table.label}■", font=BOLD)
             row_index += 1
-            for column, title in enumerate(contract_header(table.label), start=1):
+            for column, title in enumerate(contract_header(table.label, years), start=1):
                 _write(sheet, row_index, column, title, font=BOLD, fill=HEADER_FILL, border=BORDER, alignment=WRAP)
             if first_header is None:
                 first_header = row_index
             row_index += 1
             for row in table.rows:
-                _write_target_row(sheet, row_index, row, row.series)
-                _write_actual_row(sheet, row_index + 1, row, row.series, evaluator, year)
+                _write_target_row(sheet, row_index, row, row.series, years)
+                _write_actual_row(sheet, row_index + 1, row, row.series, evaluator, year, years)
                 for r in (row_index, row_index + 1):
-                    for column in range(1, 10):
+                    for column in range(1, last_column + 1):
                         sheet.cell(row=r, column=column).border = BORDER
                 row_index += 2
             row_index += 1

@@ -23,9 +23,8 @@ from django.utils.html import format_html
 from indicators.columns import status_label
 from indicators.evaluation import Evaluator, IndicatorGrade, SeriesGrade, Status
 from indicators.models import Indicator, Report, Series, Target
-from indicators.plan_files import PRINTED_YEARS
 from indicators.templatetags.grades import render_grade_badge
-from setagaya_plan.core.fiscal_years import era_label, fiscal_year_label
+from setagaya_plan.core.fiscal_years import current_plan, era_label, fiscal_year_label, plan_years, printed_years
 from setagaya_plan.lib.numerals import format_rate, format_value, to_full_width
 
 
@@ -58,13 +57,16 @@ def total_text(series: Series) -> str:
 
 
 def display_years(indicators: Iterable[Indicator] = ()) -> list[int]:
-    """The printed years 令和6–9年度, plus later years once the mid-term review has given them targets."""
-    last = max(PRINTED_YEARS)
+    """The printed years (令和6–9年度), plus later years of the plan once the mid-term review has given them
+    targets (read from the indicators' prefetched targets)."""
+    plan = current_plan()
+    printed, years = printed_years(plan), plan_years(plan)
+    last = printed.stop - 1
     for indicator in indicators:
         for series in indicator.series.all():
             for target in series.targets.all():
-                last = max(last, target.end_fiscal_year)
-    return list(range(min(PRINTED_YEARS), last + 1))
+                last = max(last, min(target.end_fiscal_year, years.stop - 1))
+    return list(range(printed.start, last + 1))
 
 
 # The printed tables.

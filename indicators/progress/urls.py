@@ -1,6 +1,7 @@
 from django.urls import path
 
 from indicators.progress import views
+from setagaya_plan.core import converters  # noqa: F401 — registers <fiscal_year:…> and <number:…>
 
 app_name = "progress"
 
@@ -10,8 +11,8 @@ urlpatterns = [
     path("indicators/export/<str:fmt>/", views.indicator_export, name="indicator_export"),
     path("indicators/<str:code>/", views.indicator_detail, name="indicator"),
     path("indicators/<str:code>/baseline/", views.baseline_confirm, name="baseline"),
-    path("measures/<int:goal>-<int:number>/", views.measure_detail, name="measure"),
-    path("report/<int:year>/", views.annual_report, name="report"),
-    path("report/<int:year>/xlsx/", views.annual_report_xlsx, name="report_xlsx"),
+    path("measures/<number:goal>-<number:number>/", views.measure_detail, name="measure"),
+    path("report/<fiscal_year:year>/", views.annual_report, name="report"),
+    path("report/<fiscal_year:year>/xlsx/", views.annual_report_xlsx, name="report_xlsx"),
     path("settings/", views.evaluation_settings, name="settings"),
 ]

@@ -31,7 +31,6 @@ from indicators.evaluation import (
     activate_scheme,
     active_scheme,
     confirm_baseline,
-    default_fiscal_year,
     install_shipped_schemes,
     update_scheme,
 )
@@ -42,7 +41,7 @@ from indicators.progress.overview import all_indicators, goal_sections, legend_c
 from indicators.progress.pages import indicator_context, measure_context, measure_for, year_headers
 from indicators.progress.report_xlsx import list_workbook, progress_workbook
 from indicators.progress.tables import IndicatorTable, baseline_text, display_years, list_rows, printed_tables
-from indicators.progress.years import plan_years, report_year, selected_year
+from indicators.progress.years import report_year, selected_year
 from measures.models import Vision
 from setagaya_plan.core.access import is_planner, planner_required
 from setagaya_plan.core.fiscal_years import fiscal_year_label
@@ -90,16 +89,14 @@ def dashboard(request):
 
 def _list_context(request) -> dict:
     today = timezone.localdate()
-    first, last, years = plan_years(today)
-    default = min(default_fiscal_year(today, first, last), years[-1][0])
+    year, _, years = selected_year(request, today)
     data = request.GET.copy()
-    data.setdefault("year", str(default))
+    data["year"] = str(year)
     scheme = active_scheme()
     filterset = IndicatorFilter(data, queryset=all_indicators(), scheme=scheme, years=years)
     filterset.is_valid()
     mark_errors(filterset.form)
     cleaned = getattr(filterset.form, "cleaned_data", {})
-    year = cleaned.get("year") or default
     indicators = list(filterset.qs)
     evaluator = Evaluator(indicators, scheme=scheme, today=today)
     rows = list_rows(indicators, evaluator, year)

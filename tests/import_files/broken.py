@@ -1,11 +1,21 @@
 """Broken files, each with the Japanese message a person must get. Every one is built here, in code.
 
-BROKEN lists (id, file name, builder, expected message fragment). The builders run inside a test with the plan
-loaded; `settings` lets a case lower a limit (a zip bomb of 1 GB is not needed to prove the check).
+Each list holds (id, file name, builder, expected message fragment):
+
+* FILE_BROKEN — files the shared upload pipeline (setagaya_plan.core.uploads) refuses before any importer reads a
+  row: too large, empty, .xls, encrypted, zip and XML bombs, formulas without results, CSV encodings… Both
+  importers get each of them, with the same message.
+* PLAN_BROKEN — readable files whose content the 実施計画 importer (indicators.importing) refuses.
+* COUNTS_BROKEN — readable files whose content the consultation-count importer (consultations.imports) refuses.
+
+The builders run inside a test with the plan loaded; the tests lower the limits (a zip bomb of 1 GB is not needed
+to prove the check): IMPORT_MAX_UPLOAD_BYTES 1 KB for big.xlsx, IMPORT_MAX_UNCOMPRESSED_BYTES 1 MB, IMPORT_MAX_ROWS
+50 (LIMITS).
 """
 
 from __future__ import annotations
 
+import datetime
 import zipfile
 from io import BytesIO
 
@@ -14,7 +24,7 @@ from openpyxl import Workbook
 from indicators.importing import flat
 from tests.import_files import build, source_tables
 
-H = flat.FLAT_COLUMNS
+H = flat.flat_columns(range(2024, 2032))  # the plan's years, 令和6–13年度, as its cover prints them
 YEAR_2024 = "令和6年度（2024年度）"
 
 
@@ -117,8 +127,112 @@ def printed_with_bad_year_header() -> bytes:
     )
 
 
+def truncated() -> bytes:
+    """A workbook cut off half-way, as an interrupted download leaves it."""
+    data = short(["G1-M05-V1-A1", "x", 1])
+    return data[: len(data) // 2]
+
+
+def too_many_columns() -> bytes:
+    return build.xlsx({"Sheet": [[f"列{number}" for number in range(1, 202)], [1] * 201]})
+
+
+COUNTS_HEADER = ["年度", "月", "地域", "地区", "相談先", "分類", "件数"]
+GOOD_COUNT = [2024, 4, "", "池尻", "まちづくりセンター", "高齢", 12]
+
+
+def counts(*rows: list, header: list | None = None) -> bytes:
+    return build.xlsx({"相談件数": [header or COUNTS_HEADER, *rows]})
+
+
+def count_with(**changes) -> bytes:
+    """One good row of counts with some of its cells changed, after a good one (so the bad row is row 3)."""
+    row = dict(zip(COUNTS_HEADER, GOOD_COUNT, strict=True))
+    row.update(changes)
+    other = [2024, 5, "", "池尻", "まちづくりセンター", "高齢", 3]
+    return counts(other, [row[column] for column in COUNTS_HEADER])
+
+
+LIMITS = {"IMPORT_MAX_UNCOMPRESSED_BYTES": 1024 * 1024, "IMPORT_MAX_ROWS": 50}
+SMALL_UPLOAD_CAP = 1024  # IMPORT_MAX_UPLOAD_BYTES for the file named big.xlsx
+
+
 # (id, file name, builder, expected message). Builders are called in the test (the plan must be loaded).
-BROKEN = [
+FILE_BROKEN = [
+    (
+        "formula-without-result",
+        "x.xlsx",
+        formula_without_result,
+        "数式の計算結果が保存されていないセルがあります：シート「指標」 C2",
+    ),
+    (
+        "formula-error-value",
+        "x.xlsx",
+        lambda: build.cache_formula_result(
+            formula_without_result(), "xl/worksheets/sheet1.xml", "C2", "#DIV/0!", error=True
+        ),
+        "エラー値のセルがあります：シート「指標」 C2（#DIV/0!）",
+    ),
+    (
+        "over-size-cap",
+        "big.xlsx",
+        lambda: b"PK\x03\x04" + b"\x00" * 2048,
+        "ファイルが大きすぎます（2 KB）。取り込めるのは 1 KB までです",
+    ),
+    (
+        "xls",
+        "古い形式.xls",
+        lambda: build.compound_file("Workbook", "SummaryInformation"),
+        ".xlsx 形式で保存し直してください",
+    ),
+    ("xls-renamed", "renamed.xlsx", lambda: build.compound_file("Workbook"), ".xlsx 形式で保存し直してください"),
+    (
+        "password-protected",
+        "secret.xlsx",
+        lambda: build.compound_file("EncryptionInfo", "EncryptedPackage"),
+        "パスワードで保護（暗号化）されたファイルは取り込めません",
+    ),
+    ("empty-workbook", "x.xlsx", empty_workbook, "ファイルにデータがありません（空のブックです）"),
+    ("empty-file", "x.xlsx", lambda: b"", "ファイルが空です（0 バイト）"),
+    ("empty-csv", "x.csv", lambda: "\r\n \r\n".encode("utf-8-sig"), "ファイルにデータがありません"),
+    ("zip-bomb", "x.xlsx", zip_bomb, "ファイルを展開すると大きすぎます（2 MB、上限 1 MB）"),
+    (
+        "xml-bomb",
+        "x.xlsx",
+        xml_bomb,
+        "ファイルに安全でない XML（エンティティ定義・DTD）が含まれているため取り込めません",
+    ),
+    ("not-a-workbook", "x.xlsx", lambda: "コード,名称\n".encode(), "Excel ファイル（.xlsx）として読み取れません"),
+    ("docx-renamed", "x.xlsx", lambda: docx_like(), "Excel ファイル（.xlsx）として読み取れません"),
+    (
+        "png-renamed",
+        "x.xlsx",
+        lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+        "Excel ファイル（.xlsx）として読み取れません",
+    ),
+    ("truncated", "x.xlsx", truncated, "Excel ファイル（.xlsx）として読み取れません"),
+    ("too-many-rows", "x.xlsx", many_rows, "行以上）。1ファイル 50 行までです。ファイルを分けてください"),
+    (
+        "csv-too-many-rows",
+        "x.csv",
+        lambda: build.csv_bytes([["年度", "月"], *([2024, 4] for _ in range(60))]),
+        "行以上）。1ファイル 50 行までです",
+    ),
+    ("too-many-columns", "x.xlsx", too_many_columns, "列が多すぎます（201列）。200列までです"),
+    ("wrong-extension", "plan.pdf", lambda: b"%PDF-1.4", "「plan.pdf」は取り込めない種類のファイルです"),
+    ("no-extension", "相談件数", lambda: build.csv_bytes([["年度"]]), "「相談件数」は取り込めない種類のファイルです"),
+    (
+        "macro-workbook",
+        "plan.xlsm",
+        lambda: short(["G1-M05-V1-A1", "x", 1]),
+        "マクロ付きブック（.xlsm）は取り込めません",
+    ),
+    ("csv-utf16", "x.csv", lambda: "コード,名称\r\n".encode("utf-16"), "UTF-16 のテキストは取り込めません"),
+    ("csv-unknown-encoding", "x.csv", lambda: bytes(range(128, 256)) * 4, "CSV の文字コードを判別できません"),
+    ("csv-nul", "x.csv", lambda: "年度,月\x00\r\n2024,4\r\n".encode(), "CSV の文字コードを判別できません"),
+]
+
+PLAN_BROKEN = [
     ("no-header", "x.xlsx", lambda: build.xlsx({"Sheet": [["a", "b"], [1, 2]]}), "取り込める表が見つかりません"),
     (
         "wrong-header",
@@ -278,65 +392,113 @@ BROKEN = [
     ),
     ("plan-and-actuals", "x.xlsx", plan_and_actuals, "計画データ（指標・目標）と実績が一つのファイルに入っています"),
     (
-        "formula-without-result",
-        "x.xlsx",
-        formula_without_result,
-        "数式の計算結果が保存されていないセルがあります：シート「指標」 C2",
-    ),
-    (
-        "formula-error-value",
-        "x.xlsx",
-        lambda: build.cache_formula_result(
-            formula_without_result(), "xl/worksheets/sheet1.xml", "C2", "#DIV/0!", error=True
-        ),
-        "エラー値のセルがあります：シート「指標」 C2（#DIV/0!）",
-    ),
-    (
-        "over-size-cap",
-        "big.xlsx",
-        lambda: b"PK\x03\x04" + b"\x00" * 2048,
-        "ファイルが大きすぎます（2 KB）。取り込めるのは 1 KB までです",
-    ),
-    (
-        "xls",
-        "古い形式.xls",
-        lambda: build.compound_file("Workbook", "SummaryInformation"),
-        ".xlsx 形式で保存し直してください",
-    ),
-    ("xls-renamed", "renamed.xlsx", lambda: build.compound_file("Workbook"), ".xlsx 形式で保存し直してください"),
-    (
-        "password-protected",
-        "secret.xlsx",
-        lambda: build.compound_file("EncryptionInfo", "EncryptedPackage"),
-        "パスワードで保護（暗号化）されたファイルは取り込めません",
-    ),
-    ("empty-workbook", "x.xlsx", empty_workbook, "ファイルにデータがありません（空のブックです）"),
-    ("empty-file", "x.xlsx", lambda: b"", "ファイルが空です（0 バイト）"),
-    ("zip-bomb", "x.xlsx", zip_bomb, "ファイルを展開すると大きすぎます（2 MB、上限 1 MB）"),
-    (
-        "xml-bomb",
-        "x.xlsx",
-        xml_bomb,
-        "ファイルに安全でない XML（エンティティ定義・DTD）が含まれているため取り込めません",
-    ),
-    ("not-a-workbook", "x.xlsx", lambda: "コード,名称\n".encode(), "Excel ファイル（.xlsx）として読み取れません"),
-    ("docx-renamed", "x.xlsx", lambda: docx_like(), "Excel ファイル（.xlsx）として読み取れません"),
-    ("too-many-rows", "x.xlsx", many_rows, "行以上）。1ファイル 50 行までです。ファイルを分けてください"),
-    ("wrong-extension", "plan.pdf", lambda: b"%PDF-1.4", "「plan.pdf」は取り込めない種類のファイルです"),
-    (
-        "macro-workbook",
-        "plan.xlsm",
-        lambda: short(["G1-M05-V1-A1", "x", 1]),
-        "マクロ付きブック（.xlsm）は取り込めません",
-    ),
-    ("csv-utf16", "x.csv", lambda: "コード,名称\r\n".encode("utf-16"), "UTF-16 のテキストは取り込めません"),
-    ("csv-unknown-encoding", "x.csv", lambda: bytes(range(128, 256)) * 4, "CSV の文字コードを判別できません"),
-    (
         "csv-printed-layout",
         "x.csv",
         lambda: build.csv_bytes(
             [["番号", "行動量", "現況値", "令和6年度（2024年度）", "総量"], ["1", "x", "1", "1", "1"]]
         ),
         "CSV で取り込めるのは一覧形式のテンプレートと実績シートです",
+    ),
+]
+PLAN_BROKEN += [
+    (
+        "actual-year-superscript",
+        "x.xlsx",
+        lambda: actual_rows(["G1-M05-V1-A1", "²⁰²⁴", 1]),
+        "年度「²⁰²⁴」を読み取れません（例：2024、令和6年度）",
+    ),
+    (
+        "actual-year-heisei-mismatch",
+        "x.xlsx",
+        lambda: actual_rows(["G1-M05-V1-A1", "平成29年度（2024年度）", 1]),
+        "「平成29年度（2024年度）」の和暦と西暦が一致しません（平成29年度は2017年度です）",
+    ),
+]
+
+COUNTS_BROKEN = [
+    (
+        "counts-missing-columns",
+        "x.csv",
+        lambda: build.csv_bytes([["年度", "月"], [2024, 4]]),
+        "見出しの行に列「地区」「相談先」「分類」「件数」がありません",
+    ),
+    (
+        "counts-plan-template",
+        "x.xlsx",
+        lambda: short(["G1-M05-V1-A1", "x", 1]),
+        "見出しの行に列「年度」「月」「地区」「相談先」「分類」「件数」がありません",
+    ),
+    ("counts-header-only", "x.xlsx", lambda: counts(), "見出しの行の下に取り込む行がありません"),
+    (
+        "counts-year-word",
+        "x.xlsx",
+        lambda: count_with(年度="来年度"),
+        "年度「来年度」を読み取れません（例：2024、令和6年度）",
+    ),
+    ("counts-year-kanji", "x.xlsx", lambda: count_with(年度="二〇二四"), "年度「二〇二四」を読み取れません"),
+    ("counts-year-superscript", "x.xlsx", lambda: count_with(年度="²"), "年度「²」を読み取れません"),
+    ("counts-year-empty", "x.xlsx", lambda: count_with(年度=""), "年度を入力してください（例：2024、令和6年度）"),
+    (
+        "counts-year-mismatch",
+        "x.xlsx",
+        lambda: count_with(年度="令和6年度（2025年度）"),
+        "「令和6年度（2025年度）」の和暦と西暦が一致しません（令和6年度は2024年度です）",
+    ),
+    (
+        "counts-year-too-early",
+        "x.xlsx",
+        lambda: count_with(年度=2010),
+        "平成29年度（2017年度）より前の年度は入力できません",
+    ),
+    ("counts-month-13", "x.xlsx", lambda: count_with(月=13), "月「13」が読めません（1～12、または年度計の行は空欄）"),
+    ("counts-month-word", "x.xlsx", lambda: count_with(月="四月"), "月「四月」が読めません"),
+    (
+        "counts-month-date",
+        "x.xlsx",
+        lambda: count_with(月=datetime.datetime(2024, 4, 1)),
+        "月「2024-04-01 00:00:00」が読めません",
+    ),
+    (
+        "counts-month-not-begun",
+        "x.xlsx",
+        lambda: count_with(年度=2098, 月=4),
+        "2098年4月はまだ始まっていません",
+    ),
+    ("counts-decimal", "x.xlsx", lambda: count_with(件数="12.5"), "件数は整数で入力してください"),
+    ("counts-negative", "x.xlsx", lambda: count_with(件数="－１"), "マイナスの値は入力できません"),
+    ("counts-empty-count", "x.xlsx", lambda: count_with(件数=""), "件数を入力してください"),
+    ("counts-words", "x.xlsx", lambda: count_with(件数="約12"), "件数は数字で入力してください"),
+    ("counts-unknown-district", "x.xlsx", lambda: count_with(地区="池袋"), "地区「池袋」は28地区にありません"),
+    ("counts-wrong-area", "x.xlsx", lambda: count_with(地域="北沢"), "池尻地区は世田谷地域です"),
+    (
+        "counts-unknown-source",
+        "x.xlsx",
+        lambda: count_with(相談先="区役所"),
+        "相談先「区役所」は相談窓口にも相談支援機関にもありません",
+    ),
+    ("counts-unknown-category", "x.xlsx", lambda: count_with(分類="介護保険"), "分類「介護保険」はありません"),
+    (
+        "counts-window-without-district",
+        "x.xlsx",
+        lambda: count_with(地区=""),
+        "まちづくりセンターの件数は地区ごとに入力してください",
+    ),
+    (
+        "counts-twice",
+        "x.xlsx",
+        lambda: counts(GOOD_COUNT, GOOD_COUNT),
+        "2行目と同じ欄の件数です（どちらか一方にしてください）",
+    ),
+    (
+        "counts-whole-year-and-months",
+        "x.xlsx",
+        lambda: counts(GOOD_COUNT, [2024, "年度計", "", "池尻", "児童館", "高齢", 9]),
+        "年度計と月別の両方では入力できません",
+    ),
+    (
+        "counts-csv-cp932",
+        "x.csv",
+        lambda: build.csv_bytes([COUNTS_HEADER, ["来年度", 4, "", "池尻", "まちづくりセンター", "高齢", 1]], "cp932"),
+        "年度「来年度」を読み取れません",
     ),
 ]

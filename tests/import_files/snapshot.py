@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from consultations.models import ConsultationCount, CountReport
 from indicators.models import Actual, Indicator, Relisting, Report, Series, Target
 from measures.models import Measure, Vision
 from setagaya_plan.core.models import AuditEntry
@@ -79,5 +80,14 @@ def actuals() -> dict:
     }
 
 
+def counts() -> dict:
+    return {
+        "counts": _sorted(
+            ConsultationCount.objects.values_list("report_id", "window_id", "agency_id", "category_id", "count")
+        ),
+        "count_reports": _sorted(CountReport.objects.values_list("pk", "status", "version")),
+    }
+
+
 def everything() -> dict:
-    return {**plan(), **actuals()}
+    return {**plan(), **actuals(), **counts()}

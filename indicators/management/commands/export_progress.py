@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators.export import progress_records, to_csv, to_json, to_xlsx
 from indicators.models import Indicator
+from setagaya_plan.core.fiscal_years import FiscalYearError, check_within, fiscal_year_argument, plan_years
 
 
 class Command(BaseCommand):
@@ -13,12 +14,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
         parser.add_argument("-o", "--output", help="出力先ファイル（省略時は標準出力。xlsx では必須）")
-        parser.add_argument("--year", type=int, help="この年度（西暦、例 2024）の目標と実績だけを出力")
+        parser.add_argument(
+            "--year", type=fiscal_year_argument, help="この年度（2024、令和6年度 など）の目標と実績だけを出力"
+        )
 
     def handle(self, *args, **options):
         year = options["year"]
-        if year is not None and not 2000 <= year <= 2100:
-            raise CommandError(f"--year は西暦の年度で指定してください（例 2024）: {year}")
+        if year is not None:
+            try:
+                check_within(year, plan_years())
+            except FiscalYearError as error:
+                raise CommandError(f"--year：{error.message}") from None
         fmt = options["format"]
         if fmt == "xlsx" and not options["output"]:
             raise CommandError("xlsx は -o でファイルを指定してください。")

@@ -12,11 +12,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.importing.errors import ImportFileError
 from indicators.importing.layouts import read_upload
 from indicators.importing.preview import UNCHANGED, ImportPreview, run_import
-from indicators.importing.safety import check_size
 from setagaya_plan.core.access import is_planner
+from setagaya_plan.core.uploads.errors import ImportFileError
+from setagaya_plan.core.uploads.safety import check_size
 
 
 class Command(BaseCommand):

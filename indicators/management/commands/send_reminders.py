@@ -16,8 +16,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from indicators.models import OUTSTANDING_STATUSES, Indicator, YearStatus
-from measures.models import Plan
-from setagaya_plan.core.fiscal_years import fiscal_year_label, plan_period_label
+from setagaya_plan.core.fiscal_years import (
+    FiscalYearError,
+    check_within,
+    default_fiscal_year,
+    fiscal_year_argument,
+    fiscal_year_label,
+    plan_years,
+)
 from setagaya_plan.core.models import FiscalYearSetting, Membership
 
 NOTIFIED_ROLES = (Membership.Role.ENTRY, Membership.Role.APPROVER)
@@ -28,7 +34,7 @@ class Command(BaseCommand):
     help = "所管課ごとに、未提出・差戻し・承認待ちの実績をメールで知らせます（既定は終了した最新の年度）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, help="年度（西暦の開始年。2024 = 令和6年度）")
+        parser.add_argument("--year", type=fiscal_year_argument, help="年度（2024、令和6年度 など。2024 = 令和6年度）")
         parser.add_argument("--dry-run", action="store_true", help="送信せずに、送る内容の一覧だけを表示します")
         parser.add_argument(
             "--site-url", default="", help="メールに載せる入力画面の URL の先頭（例 https://plan.example.lg.jp）"
@@ -36,11 +42,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, year=None, dry_run=False, site_url="", **options):
         today = timezone.localdate()
-        plan = Plan.objects.first()
+        years = plan_years()
         if year is None:
-            year = FiscalYearSetting.reporting_year(today)
-        elif plan is not None and not plan.covers(year):
-            raise CommandError(f"{year}年度は計画期間（{plan_period_label(plan)}）にありません。")
+            year = default_fiscal_year(today, years)
+        try:
+            check_within(year, years)
+        except FiscalYearError as error:
+            raise CommandError(error.message) from None
         setting = FiscalYearSetting.for_year(year)
         label = fiscal_year_label(year)
         if setting.locked:

@@ -7,8 +7,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 
-from measures.models import Plan
-from setagaya_plan.core.fiscal_years import fiscal_year_label, fiscal_year_of
+from setagaya_plan.core.fiscal_years import fiscal_year_label
 
 
 class FiscalYearSetting(models.Model):
@@ -48,12 +47,3 @@ class FiscalYearSetting(models.Model):
 
     def is_overdue(self, today: datetime.date) -> bool:
         return today > self.deadline
-
-    @staticmethod
-    def reporting_year(today: datetime.date) -> int:
-        """The year staff report on by default: the latest fiscal year that has ended, within the plan's period."""
-        year = fiscal_year_of(today) - 1
-        plan = Plan.objects.first()
-        if plan is not None:
-            year = min(max(year, plan.start_fiscal_year), plan.end_fiscal_year)
-        return year

@@ -15,7 +15,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 
-from indicators.importing.errors import ImportFileError, format_size
+from setagaya_plan.core.uploads.errors import ImportFileError, format_size
 
 XLSX = "xlsx"
 CSV = "csv"
@@ -34,6 +34,7 @@ MESSAGE_XLS = (
 MESSAGE_ENCRYPTED = (
     "パスワードで保護（暗号化）されたファイルは取り込めません。Excel でパスワードを解除してから保存し直してください。"
 )
+MESSAGE_EMPTY = "ファイルが空です（0 バイト）。"
 MESSAGE_NOT_XLSX = "Excel ファイル（.xlsx）として読み取れません。ファイルが壊れているか、別の形式のファイルです。"
 
 
@@ -48,7 +49,7 @@ def check_size(size: int) -> None:
             f"ファイルが大きすぎます（{format_size(size)}）。取り込めるのは {format_size(cap)} までです。"
         )
     if size == 0:
-        raise ImportFileError("ファイルが空です（0 バイト）。")
+        raise ImportFileError(MESSAGE_EMPTY)
 
 
 def check_upload(name: str, data: bytes) -> str:

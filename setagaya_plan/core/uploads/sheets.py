@@ -21,8 +21,8 @@ from defusedxml import DefusedXmlException
 from django.conf import settings
 from openpyxl.utils import get_column_letter
 
-from indicators.importing.errors import ImportFileError, Where
-from indicators.importing.safety import MESSAGE_NOT_XLSX
+from setagaya_plan.core.uploads.errors import ImportFileError, Where
+from setagaya_plan.core.uploads.safety import MESSAGE_NOT_XLSX
 
 logger = logging.getLogger(__name__)
 
