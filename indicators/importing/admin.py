@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ImportExportMixin
@@ -45,6 +47,14 @@ class _PlannerImportExportMixin(ImportExportMixin):
 
     def has_export_permission(self, request):
         return is_planner(request.user)
+
+    def get_export_queryset(self, request):
+        # The list's filters travel in the export URL; django-import-export lets a filter the list does not have
+        # (a stale or hand-made link) escape as HTTP 500, where the list itself says "incorrect lookup".
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters:
+            raise BadRequest("一覧の絞り込み条件が正しくありません。一覧から出力し直してください。") from None
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportFileError):
