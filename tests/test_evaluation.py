@@ -114,7 +114,15 @@ def test_regression_in_the_indicator_direction_with_tolerance():
 
 @pytest.mark.parametrize(
     "note, year",
-    [("", 2023), ("令和5年度見込み", 2023), ("令和4年度", 2022), ("令和5年12月時点", 2023), ("令和６年３月時点", 2023)],
+    [
+        ("", 2023),
+        ("令和5年度見込み", 2023),
+        ("令和4年度", 2022),
+        ("令和5年12月時点", 2023),
+        ("令和６年３月時点", 2023),
+        ("令和元年度", 2019),
+        ("令和5年13月時点", 2023),  # no such month: the rule's default, never an error
+    ],
 )
 def test_baseline_year_from_its_note(note, year):
     assert baseline_year_of(note) == year

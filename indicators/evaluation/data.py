@@ -17,7 +17,10 @@ from setagaya_plan.lib.numerals import is_percent
 
 HUNDRED = Decimal(100)
 INFINITY = Decimal("Infinity")
-# 現況値 is, as a rule, the 令和5年度 (FY2023) actual: the year the straight line of the pace scheme starts from.
+# A domain rule of the printed plan (世田谷区地域保健医療福祉総合計画 令和6年3月, 第4章, the tables of 行動量 and
+# 成果指標): a 現況値 without a note in parentheses is the 令和5年度 (FY2023) actual, the year before the plan's
+# first. It is the year the straight line of the pace scheme starts from; a note (令和4年度, 令和5年12月時点) says
+# otherwise per value (rates.baseline_year_of).
 DEFAULT_BASELINE_YEAR = 2023
 UP, DOWN = "up", "down"
 SUM, LAST, CUMULATIVE, NONE = "sum", "last", "cumulative", "none"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from indicators.evaluation.data import DEFAULT_BASELINE_YEAR, HUNDRED, INFINITY, SUM, UP, SeriesData
-from setagaya_plan.core.fiscal_years import fiscal_year_of
+from setagaya_plan.core.fiscal_years import REIWA_OFFSET, fiscal_year_of
 from setagaya_plan.lib.numerals import to_half_width
 
 
@@ -82,18 +82,22 @@ def pace_rate(
     return (actual - series.baseline) / (expected - series.baseline) * HUNDRED
 
 
-_REIWA_YEAR = re.compile(r"令和\s*(\d+|元)\s*年度")
-_REIWA_MONTH = re.compile(r"令和\s*(\d+|元)\s*年\s*(\d+)\s*月")
+_REIWA_YEAR = re.compile(r"令和\s*([0-9]{1,2}|元)\s*年度")
+_REIWA_MONTH = re.compile(r"令和\s*([0-9]{1,2}|元)\s*年\s*([0-9]{1,2})\s*月")
 
 
 def baseline_year_of(note: str, default: int = DEFAULT_BASELINE_YEAR) -> int:
     """The fiscal year a 現況値 belongs to, from its note: 令和4年度 → 2022, 令和5年12月時点 → 2023, none → default."""
     text = to_half_width(note or "")
     month = _REIWA_MONTH.search(text)
-    if month:
-        year = 2018 + (1 if month.group(1) == "元" else int(month.group(1)))
-        return fiscal_year_of(datetime.date(year, int(month.group(2)), 1))
+    if month and 1 <= int(month.group(2)) <= 12:
+        return fiscal_year_of(datetime.date(_reiwa(month.group(1)), int(month.group(2)), 1))
     match = _REIWA_YEAR.search(text)
     if match:
-        return 2018 + (1 if match.group(1) == "元" else int(match.group(1)))
+        return _reiwa(match.group(1))
     return default
+
+
+def _reiwa(n: str) -> int:
+    """令和n年 as a Western year (令和元年 = 2019)."""
+    return REIWA_OFFSET + (1 if n == "元" else int(n))
