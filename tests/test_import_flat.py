@@ -13,7 +13,7 @@ from indicators.importing import flat, printed
 from indicators.importing.datasets import Col
 from indicators.importing.preview import apply_upload, preview_upload
 from indicators.models import Indicator, Series, Target
-from measures.models import Measure
+from measures.models import Measure, Plan
 from setagaya_plan.core.models import AuditEntry
 from tests.import_files import build, snapshot
 
@@ -267,3 +267,18 @@ def test_exports_escape_formula_cells_and_read_them_back(planner_user):
     sheet = openpyxl.load_workbook(io.BytesIO(printed_export)).active
     assert any(str(c.value).startswith("'=HYPERLINK") for row in sheet.iter_rows() for c in row if c.value)
     assert {row.status for row in preview_upload("p.xlsx", printed_export, user=planner_user).rows} == {"unchanged"}
+
+
+def test_a_plan_revised_to_run_longer_gets_its_year_columns_without_a_change_of_code(planner_user):
+    # The mid-term review may extend the plan: its years come from the plan in the database, nowhere else.
+    Plan.objects.update(end_fiscal_year=2033)
+    later = "令和15年度（2033年度）"
+    workbook = openpyxl.load_workbook(io.BytesIO(flat.template_xlsx(with_data=False)))
+    assert [cell.value for cell in workbook["指標"][1]] == flat.flat_columns(range(2024, 2034))
+    explained = [row[0] for row in workbook["説明"].iter_rows(values_only=True)]
+    assert "令和6年度（2024年度）… 令和15年度（2033年度）" in explained
+    data = build.xlsx({"指標": [["コード", "名称", later], ["G1-M05-V1-A1", "お部屋探しサポートの利用相談者数", 333]]})
+    result = apply_upload("plan.xlsx", data, user=planner_user)
+    assert not result.has_errors
+    target = Target.objects.get(series__indicator__code="G1-M05-V1-A1", fiscal_year=2033)
+    assert target.value == Decimal(333)
