@@ -76,7 +76,15 @@ _.original_response  # django-axes' lockout callable signature
 _.axes_credentials  # django-axes reads it from the request
 _.msg  # logging.LogRecord, rewritten by the request-log filter
 _.exc_text
-_.handle_starttag  # html.parser.HTMLParser hook (tests/test_content_security_policy.py)
+_.handle_starttag  # html.parser.HTMLParser hook (tests/test_content_security_policy.py, tests/test_odd_inputs.py)
+_.handle_endtag  # html.parser.HTMLParser hook (tests/test_odd_inputs.py)
+_.create_dataset  # django-import-export Format protocol: the admin's import reads files with it (importing/formats.py)
+_.default_site  # django.contrib.admin's AppConfig: the admin site class (setagaya_plan/core/apps.py AdminConfig)
+_.plan_period  # settings.TEMPLATES context processor (setagaya_plan/core/context_processors.py)
+_.to_url  # path converter protocol: reverse() calls it (setagaya_plan/core/converters.py)
+_.IntegerFieldIn  # registered on IntegerField by its decorator; Django looks it up as "in" (core/lookups.py)
+_.RefuseNulMiddleware  # settings.MIDDLEWARE
+_._messages  # django.contrib.messages' storage on a request built by RequestFactory (tests/test_fiscal_years.py)
 _.prompt  # getpass.getpass(prompt) replaced in tests
 
 # openpyxl cell and sheet settings (written, read by Excel).

@@ -238,13 +238,13 @@ def test_the_csv_template_and_the_actuals_sheet(planner_client):
     assert response.content.startswith("\ufeffコード,".encode())
     assert response.content.decode("utf-8-sig").count("\r\n") == Series.objects.count() + 1
     assert planner_client.get(reverse("imports:actuals") + "?year=2024")["Content-Type"] == XLSX
+    assert planner_client.get(reverse("imports:template", args=["pdf"])).status_code == 404
     # A year outside the plan is not an error page: the sheet of the year the upload page offers, with a word why.
     with time_machine.travel(datetime.datetime(2025, 6, 1, 9, 0, tzinfo=datetime.UTC), tick=False):
         bad = planner_client.get(reverse("imports:actuals") + "?year=2040")
         assert bad["Content-Type"] == XLSX and 'filename="actuals-2024.xlsx"' in bad["Content-Disposition"]
         page = planner_client.get(reverse("imports:upload")).content.decode()
     assert "年度「2040」は選べないため、令和6年度（2024年度）を表示しています。" in page
-    assert planner_client.get(reverse("imports:template", args=["pdf"])).status_code == 404
 
 
 def test_the_menu_shows_the_import_page_to_planners_only(client, planner_user, entry_user):
@@ -259,6 +259,6 @@ def test_the_preview_page_of_a_whole_plan_takes_a_fixed_number_of_queries(
 ):
     response = _upload(planner_client, flat.template_xlsx(with_data=True))
     url = response["Location"]
-    with django_assert_max_num_queries(7):  # includes saving the session (idle timeout)
+    with django_assert_max_num_queries(8):  # includes saving the session (idle timeout) and the footer's plan period
         page = planner_client.get(url).content.decode()
     assert f"変更なしの行（{Series.objects.count()}件）を表示" in page

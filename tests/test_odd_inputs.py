@@ -268,35 +268,43 @@ def walk_as(user, values: dict, admin: bool) -> Walk:
     """Every endpoint of the site, or of the admin (`admin`): the superuser is a planner everywhere else."""
     walk = Walk(user)
     for endpoint in endpoints():
-        if endpoint.name.startswith("admin:") != admin:
-            continue
-        walk.login()
-        real = {**values, "object_id": _admin_object_id(endpoint)}
-        url = endpoint.url(real)
-        response = walk.get(url)
-        if response.status_code == 302 and "login/" in response["Location"]:
-            continue  # the view is never reached: its login decorator answers every value alike
-        for param in endpoint.params:
-            for value in ODD:
-                walk.get(endpoint.url({**real, param: value}))
-        if response.status_code == 403:
-            continue  # refused before any value is read (planner_required, the admin's permissions)
-        page = read_page(url, response)
-        names = KNOWN_QUERY | page.query_names
-        for value in ODD_QUERY:
-            walk.get(url, dict.fromkeys(names, value))
-        if not response.get("Content-Type", "").startswith("text/html"):
-            for value in ODD_QUERY[:3:2]:
-                walk.get(url, {**dict.fromkeys(names, value), "format": "csv"})  # a download goes on to its year
-        for form in page.post_forms:
-            if form.action.endswith(SKIPPED_ACTIONS):
-                continue
-            for value in ODD_POST:
-                data = {**form.hidden, **dict.fromkeys(form.fields, value)}
-                data.update({name: SimpleUploadedFile("x.xlsx", value.encode()) for name in form.files})
-                walk.post(form.action, data)
-                walk.login()  # a garbage POST may log the client out (a deleted user, a changed password)
+        if endpoint.name.startswith("admin:") == admin:
+            walk.login()
+            _walk_endpoint(walk, endpoint, {**values, "object_id": _admin_object_id(endpoint)})
     return walk
+
+
+def _walk_endpoint(walk: Walk, endpoint: Endpoint, real: dict) -> None:
+    url = endpoint.url(real)
+    response = walk.get(url)
+    if response.status_code == 302 and "login/" in response["Location"]:
+        return  # the view is never reached: its login decorator answers every value alike
+    for param in endpoint.params:
+        for value in ODD:
+            walk.get(endpoint.url({**real, param: value}))
+    if response.status_code == 403:
+        return  # refused before any value is read (planner_required, the admin's permissions)
+    page = read_page(url, response)
+    _odd_queries(walk, url, response, KNOWN_QUERY | page.query_names)
+    for form in page.post_forms:
+        if not form.action.endswith(SKIPPED_ACTIONS):
+            _garbage_posts(walk, form)
+
+
+def _odd_queries(walk: Walk, url: str, response, names: set[str]) -> None:
+    for value in ODD_QUERY:
+        walk.get(url, dict.fromkeys(names, value))
+    if not response.get("Content-Type", "").startswith("text/html"):
+        for value in ODD_QUERY[:3:2]:
+            walk.get(url, {**dict.fromkeys(names, value), "format": "csv"})  # a download goes on to its year
+
+
+def _garbage_posts(walk: Walk, form: Form) -> None:
+    for value in ODD_POST:
+        data = {**form.hidden, **dict.fromkeys(form.fields, value)}
+        data.update({name: SimpleUploadedFile("x.xlsx", value.encode()) for name in form.files})
+        walk.post(form.action, data)
+        walk.login()  # a garbage POST may log the client out (a deleted user, a changed password)
 
 
 @pytest.mark.parametrize(

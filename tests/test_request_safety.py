@@ -95,3 +95,10 @@ def test_an_admin_form_with_an_odd_id_is_a_form_error_not_a_500(superuser_client
 def test_an_admin_export_with_a_filter_the_list_does_not_have_is_a_400(superuser_client):
     response = superuser_client.get(reverse("admin:indicators_indicator_export"), {"filled": "1"})
     assert response.status_code == 400
+
+
+def test_an_admin_list_with_a_date_out_of_any_calendar_says_incorrect_lookup(superuser_client):
+    huge = "9" * 20
+    query = {"attempt_time__year": huge, "attempt_time__month": huge, "attempt_time__day": huge}
+    response = superuser_client.get(reverse("admin:axes_accesslog_changelist"), query)
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")

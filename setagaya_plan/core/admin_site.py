@@ -1,7 +1,8 @@
 """The project's admin site: Django's, with every registered ModelAdmin made safe against odd request values.
 
 Django's autocomplete widgets query the database with whatever id a request holds (?section=² on an add page,
-or a posted form that failed validation) and crash with HTTP 500 on an id that is not a number. Every
+or a posted form that failed validation) and crash with HTTP 500 on an id that is not a number; a list with a
+date hierarchy crashes on a day of twenty digits. Every
 ModelAdmin registered here — the project's and django.contrib.auth's alike — gets widgets that ask only with
 ids that can be one. It is Django's default admin site (core.apps.AdminConfig in INSTALLED_APPS), so nothing
 else changes.
@@ -10,6 +11,7 @@ else changes.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 
@@ -39,7 +41,16 @@ class SafeAutocompleteSelectMultiple(_ValidIdsMixin, AutocompleteSelectMultiple)
 
 
 class SafeRequestValuesAdmin:
-    """ModelAdmin and inline mixin: the autocomplete fields use the widgets above."""
+    """ModelAdmin and inline mixin: the autocomplete fields use the widgets above, and the list refuses a date
+    filter out of any calendar the way it refuses any other bad filter."""
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as error:
+            # date_hierarchy makes a date of ?…__day=99999999999999999999; Django turns the ValueError of an
+            # impossible date into "incorrect lookup" (the list with ?e=1), not the OverflowError of a huge one.
+            raise IncorrectLookupParameters(error) from error
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):

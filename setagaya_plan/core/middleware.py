@@ -30,9 +30,6 @@ def _has_nul(request) -> bool:
     if NUL in request.path_info:
         return True
     forms = [request.GET]
-    if request.method == "POST" and request.content_type in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ):
+    if request.method == "POST" and request.content_type in FORM_TYPES:
         forms.append(request.POST)
     return any(NUL in key or any(NUL in value for value in form.getlist(key)) for form in forms for key in form)

@@ -464,10 +464,10 @@ COUNTS_BROKEN = [
         lambda: count_with(年度=2098, 月=4),
         "2098年4月はまだ始まっていません",
     ),
-    ("counts-decimal", "x.xlsx", lambda: count_with(件数="12.5"), "件数は整数で入力してください"),
+    ("counts-decimal", "x.xlsx", lambda: count_with(件数="12.5"), "「件」の数は整数で入力してください"),
     ("counts-negative", "x.xlsx", lambda: count_with(件数="－１"), "マイナスの値は入力できません"),
     ("counts-empty-count", "x.xlsx", lambda: count_with(件数=""), "件数を入力してください"),
-    ("counts-words", "x.xlsx", lambda: count_with(件数="約12"), "件数は数字で入力してください"),
+    ("counts-words", "x.xlsx", lambda: count_with(件数="約12"), "数値から始めてください"),
     ("counts-unknown-district", "x.xlsx", lambda: count_with(地区="池袋"), "地区「池袋」は28地区にありません"),
     ("counts-wrong-area", "x.xlsx", lambda: count_with(地域="北沢"), "池尻地区は世田谷地域です"),
     (
