@@ -72,6 +72,7 @@ _.handler500  # Django reads it from the root URLconf
 _.current_app  # request.current_app: the admin's namespace, read by Django's reverse() in admin templates
 _.LockoutHandler  # settings.AXES_HANDLER
 _.lockout_response  # settings.AXES_LOCKOUT_CALLABLE
+_.lockout_username  # settings.AXES_USERNAME_CALLABLE
 _.original_response  # django-axes' lockout callable signature
 _.axes_credentials  # django-axes reads it from the request
 _.msg  # logging.LogRecord, rewritten by the request-log filter
@@ -149,6 +150,7 @@ _.EMAIL_HOST_PASSWORD
 _.EMAIL_USE_TLS
 _.AXES_HANDLER  # django-axes
 _.AXES_LOCKOUT_PARAMETERS
+_.AXES_USERNAME_CALLABLE
 _.AXES_COOLOFF_TIME
 _.AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT
 _.AXES_RESET_ON_SUCCESS

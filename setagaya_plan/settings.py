@@ -288,6 +288,7 @@ CONTENT_SECURITY_POLICY = {
 # earlier when a planner unlocks (実績入力 › ログインの停止) or `manage.py axes_reset_username NAME` is run.
 AXES_HANDLER = "setagaya_plan.accounts.lockout.LockoutHandler"
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "setagaya_plan.accounts.lockout.lockout_username"  # cut to the column: no 500 on a long name
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=3)
 # axes.W006 warns that without "ip_address" here an attacker could dodge the lock by changing browser or
 # cookies. Not so here: the account count takes every failure of the user name whatever the browser or address,

@@ -232,3 +232,14 @@ def test_without_a_proxy_a_forwarded_header_is_ignored(staff_user):
     client = Client(REMOTE_ADDR="192.0.2.10", HTTP_X_FORWARDED_FOR="198.51.100.1")
     client.post("/login/", {"username": "someone", "password": "wrong"})
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["192.0.2.10"]
+
+
+@pytest.mark.parametrize("url", LOGIN_URLS)
+@time_machine.travel(START, tick=False)
+def test_a_user_name_longer_than_any_account_is_a_failed_login_not_a_500(url):
+    # Django's login form authenticates without checking the name's length; the count of failures is kept for the
+    # name cut to what its column holds (PostgreSQL refused the whole name with a server error).
+    long_name = "x" * 300
+    assert fail(url, long_name, 2) == [200, 200]
+    [counted] = AccessAttempt.objects.all()
+    assert counted.username == "x" * 255 and counted.failures_since_start == 2

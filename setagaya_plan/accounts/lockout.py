@@ -64,6 +64,20 @@ class LockoutHandler(AxesDatabaseHandler):
         return failures >= settings.LOGIN_CLIENT_FAILURE_LIMIT
 
 
+def lockout_username(request, credentials: dict | None = None) -> str | None:
+    """The user name django-axes counts (AXES_USERNAME_CALLABLE): the one typed, cut to the length its column holds.
+
+    Django's login form does not refuse a long user name before authenticating, and axes would store it as typed:
+    300 characters answered HTTP 500 on PostgreSQL (varchar(255)). No account has a name that long (150 at most),
+    so the cut never joins two real accounts' counts.
+    """
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    username = source.get(settings.AXES_USERNAME_FORM_FIELD)
+    if username is None:
+        return None
+    return str(username)[: AccessAttempt._meta.get_field("username").max_length]
+
+
 def lockout_response(request, original_response=None, credentials=None):
     """The page for a refused login (AXES_LOCKOUT_CALLABLE): status 429, the same text for every user name."""
     minutes = int(get_cool_off(request).total_seconds() // 60)
