@@ -18,8 +18,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from indicators import plan_files
-from indicators.models import ImplementationPlanItem, Indicator, Relisting, Series, Target
+from indicators import plan_files, revisions
+from indicators.models import CellValues, ImplementationPlanItem, Indicator, Relisting, Series, Target
 from measures.models import Goal, Initiative, Measure, Plan, Vision
 from setagaya_plan.core.fiscal_years import printed_years
 from setagaya_plan.core.loading import LoadReport, Writer
@@ -151,37 +151,37 @@ def _load_indicator(
 
 
 def _load_series(writer: Writer, plan: Plan, indicator: Indicator, position: int, data: plan_files.SeriesData) -> None:
-    series = writer.upsert(
-        Series,
-        {"indicator": indicator, "key": data.key},
-        {
-            "label": data.label,
-            "position": position,
-            "unit": data.unit,
-            "total_kind": data.total_kind,
-            "baseline_value": data.baseline_value,
-            "baseline_text": data.baseline_text,
-            "baseline_note": data.baseline_note,
-            "total_value": data.total_value,
-            "total_text": data.total_text,
-        },
-    )
-    # The files hold the printed years only; targets of later years (set at the mid-term review) are left alone.
-    wanted_years = {cell.fiscal_year for cell in data.targets}
-    writer.delete(series.targets.filter(fiscal_year__in=printed_years(plan)).exclude(fiscal_year__in=wanted_years))
     for cell in data.targets:
         if not plan.covers(cell.fiscal_year) or not plan.covers(cell.end_fiscal_year):
             raise plan_files.PlanFileError(f"{indicator.code}: {cell.fiscal_year}年度は計画期間の外です")
+    # The printed values are 当初's; a later revision's changes stay in force (indicators.revisions).
+    printed_cells = {
+        cell.fiscal_year: CellValues(cell.fiscal_year, cell.end_fiscal_year, cell.value, cell.text, cell.deferred_to)
+        for cell in data.targets
+    }
+    printed_fields = {
+        "baseline_value": data.baseline_value,
+        "baseline_text": data.baseline_text,
+        "baseline_note": data.baseline_note,
+        "total_value": data.total_value,
+        "total_text": data.total_text,
+    }
+    existing = Series.objects.filter(indicator=indicator, key=data.key).values_list("pk", flat=True).first()
+    cells, fields = revisions.in_force_over_original(existing, printed_cells, printed_fields)
+    series = writer.upsert(
+        Series,
+        {"indicator": indicator, "key": data.key},
+        {"label": data.label, "position": position, "unit": data.unit, "total_kind": data.total_kind, **fields},
+    )
+    # The files hold the printed years only; targets of later years (set at the mid-term review) are left alone.
+    writer.delete(series.targets.filter(fiscal_year__in=printed_years(plan)).exclude(fiscal_year__in=cells))
+    for cell in cells.values():
         writer.upsert(
             Target,
-            {"series": series, "fiscal_year": cell.fiscal_year},
-            {
-                "end_fiscal_year": cell.end_fiscal_year,
-                "value": cell.value,
-                "text": cell.text,
-                "deferred_to": cell.deferred_to,
-            },
+            {"series": series, "fiscal_year": cell.start},
+            {"end_fiscal_year": cell.end, "value": cell.value, "text": cell.text, "deferred_to": cell.deferred_to},
         )
+    revisions.set_original(series, printed_cells, printed_fields)
 
 
 def _load_relisting(writer: Writer, vision: Vision, position: int, data: plan_files.IndicatorData) -> None:

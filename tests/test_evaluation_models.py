@@ -220,8 +220,9 @@ def test_evaluator_runs_a_fixed_number_of_queries(planner, django_assert_num_que
     approve(Indicator.objects.get(code=TRAINING), 2024, planner, {"": 5})
     approve(Indicator.objects.get(code=EVACUATION), 2024, planner, {"a": 60, "b": 640})
     indicators = list(Indicator.objects.with_structure())
-    # reports, their actuals, confirmed baselines, year settings, the active scheme and its levels
-    with django_assert_num_queries(6):
+    # reports, their actuals, confirmed baselines, year settings, the active scheme and its levels, and the values
+    # each revision of the 実施計画 set (targets; 現況値 and 総量)
+    with django_assert_num_queries(8):
         evaluator = Evaluator(indicators, today=datetime.date(2025, 9, 1))
         for indicator in indicators:
             for year in range(2024, 2028):

@@ -9,9 +9,9 @@ Only approved actuals (Report.status == approved) are graded. An unapproved repo
 (`official=False`) for people allowed to see it; such a grade never counts in a roll-up.
 
 By topic: data.py (the plain data), rates.py, grading.py (a series, an indicator), badges.py (how a grade is
-shown), rollups.py, schemes.py (shipped and active schemes), evaluator.py (from the database), changes.py
-(planners' logged changes). This package re-exports their public names, the way the rest of the product imports
-them.
+shown), rollups.py, schemes.py (shipped and active schemes), revisions.py (the revision, and so the targets, in
+force for a year), evaluator.py (from the database), changes.py (planners' logged changes). This package
+re-exports their public names, the way the rest of the product imports them.
 """
 
 from indicators.evaluation.badges import REGRESSED, Badge, grade_badges, grade_text, status_badge
@@ -46,7 +46,7 @@ from indicators.evaluation.data import (
     Status,
     TargetCell,
 )
-from indicators.evaluation.evaluator import Evaluator, series_data
+from indicators.evaluation.evaluator import IN_FORCE, ORIGINAL_TARGETS, Evaluator, series_data
 from indicators.evaluation.grading import STATUS_PRECEDENCE, IndicatorGrade, SeriesGrade, grade_indicator, grade_series
 from indicators.evaluation.rates import (
     achievement_rate,
@@ -56,6 +56,7 @@ from indicators.evaluation.rates import (
     pace_rate,
     progress_rate,
 )
+from indicators.evaluation.revisions import RevisionData, RevisionState, revision_in_force, state_in_force
 from indicators.evaluation.rollups import Rollup, rollup
 from indicators.evaluation.schemes import (
     LEVEL_FIELDS,
@@ -72,9 +73,11 @@ __all__ = [
     "DOWN",
     "HUNDRED",
     "INFINITY",
+    "IN_FORCE",
     "LAST",
     "LEVEL_FIELDS",
     "NONE",
+    "ORIGINAL_TARGETS",
     "REGRESSED",
     "REGRESSED_ICON",
     "REGRESSED_LABEL",
@@ -93,6 +96,8 @@ __all__ = [
     "IndicatorGrade",
     "Level",
     "ReportData",
+    "RevisionData",
+    "RevisionState",
     "Rollup",
     "Scheme",
     "SeriesData",
@@ -114,10 +119,12 @@ __all__ = [
     "is_regressed",
     "pace_rate",
     "progress_rate",
+    "revision_in_force",
     "rollup",
     "scheme_from_model",
     "series_data",
     "shipped_scheme",
+    "state_in_force",
     "status_badge",
     "update_scheme",
 ]

@@ -125,8 +125,12 @@ class ReportData:
 class IndicatorData:
     code: str = ""
     direction: str = UP
-    series: tuple[SeriesData, ...] = ()
+    series: tuple[SeriesData, ...] = ()  # as the latest revision left them: the targets in force now
     reports: Mapping[int, ReportData] = field(default_factory=dict)
+    # The series as each revision of the 実施計画 that changed them left them, oldest first (RevisionState of
+    # indicators.evaluation.revisions); a year is graded against the state in force for it. Empty: `series`
+    # grades every year (data built by hand, or a plan never revised).
+    states: tuple = ()
 
 
 @dataclass(frozen=True)

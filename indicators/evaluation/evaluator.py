@@ -11,15 +11,33 @@ from django.utils import timezone
 from indicators.evaluation.data import ActualData, Calendar, IndicatorData, ReportData, Scheme, SeriesData, TargetCell
 from indicators.evaluation.grading import IndicatorGrade, grade_indicator
 from indicators.evaluation.rates import baseline_year_of
+from indicators.evaluation.revisions import RevisionData, RevisionState
 from indicators.evaluation.rollups import Rollup, rollup
 from indicators.evaluation.schemes import active_scheme
-from indicators.models import ConfirmedBaseline, Report
+from indicators.models import (
+    SERIES_FIELDS,
+    CellValues,
+    ConfirmedBaseline,
+    Report,
+    SeriesState,
+    SeriesVersion,
+    TargetVersion,
+    series_states,
+)
 from setagaya_plan.core.models import FiscalYearSetting
 
+# What the evaluator grades against (the dashboard's ?targets=): the targets in force for each year, or 当初's.
+IN_FORCE, ORIGINAL_TARGETS = "in_force", "original"
 
-def series_data(series, confirmed=None) -> SeriesData:
-    """SeriesData of a Series (with prefetched targets); `confirmed` is its latest ConfirmedBaseline, if any."""
+
+def series_data(series, confirmed=None, state: SeriesState | None = None) -> SeriesData:
+    """SeriesData of a Series (with prefetched targets); `confirmed` is its latest ConfirmedBaseline, if any;
+    `state` the values of one revision instead of the current ones."""
     baseline, note = series.baseline_value, series.baseline_note
+    cells = [CellValues.of(t) for t in series.targets.all()]
+    if state is not None:
+        baseline, note = state.fields["baseline_value"], state.fields["baseline_note"]
+        cells = list(state.targets.values())
     if confirmed is not None:
         baseline, note = confirmed.value, confirmed.note
     return SeriesData(
@@ -29,17 +47,20 @@ def series_data(series, confirmed=None) -> SeriesData:
         total_kind=series.effective_total_kind,
         baseline=baseline,
         baseline_year=baseline_year_of(note),
-        targets=tuple(
-            TargetCell(t.fiscal_year, t.end_fiscal_year, t.value, t.text, t.deferred_to) for t in series.targets.all()
-        ),
+        targets=tuple(TargetCell(c.start, c.end, c.value, c.text, c.deferred_to) for c in cells),
     )
 
 
-class Evaluator:
-    """Grades of a list of indicators (loaded with Indicator.objects.with_structure()) in six queries.
+def revision_data(revision) -> RevisionData:
+    return RevisionData(revision.number, revision.name, revision.decided, revision.regrade)
 
-    Reads every report of those indicators with its actuals, the latest confirmed baselines, the years' deadlines
-    and the active scheme; then grades in Python as often as asked.
+
+class Evaluator:
+    """Grades of a list of indicators (loaded with Indicator.objects.with_structure()) in eight queries.
+
+    Reads every report of those indicators with its actuals, the latest confirmed baselines, the years' deadlines,
+    the active scheme and the values each revision of the 実施計画 set; then grades in Python as often as asked,
+    each year against the targets in force for it (`targets=ORIGINAL_TARGETS`: against 当初's).
     """
 
     def __init__(
@@ -48,6 +69,7 @@ class Evaluator:
         *,
         scheme: Scheme | None = None,
         today: datetime.date | None = None,
+        targets: str = IN_FORCE,
     ):
 
         self.indicators = list(indicators)
@@ -64,6 +86,13 @@ class Evaluator:
         for confirmation in ConfirmedBaseline.objects.filter(series__indicator_id__in=ids).order_by("at", "pk"):
             latest[confirmation.series_id] = confirmation
         self.confirmed = latest
+        self.targets = targets
+        self.target_rows: dict[int, list] = defaultdict(list)
+        for row in TargetVersion.objects.filter(series__indicator_id__in=ids).select_related("revision"):
+            self.target_rows[row.series_id].append(row)
+        self.field_rows: dict[int, list] = defaultdict(list)
+        for row in SeriesVersion.objects.filter(series__indicator_id__in=ids).select_related("revision"):
+            self.field_rows[row.series_id].append(row)
         by_indicator: dict[int, dict[int, object]] = defaultdict(dict)
         for (indicator_id, year), report in self.reports.items():
             by_indicator[indicator_id][year] = report
@@ -78,6 +107,7 @@ class Evaluator:
             code=indicator.code,
             direction=indicator.direction,
             series=tuple(series_data(s, self.confirmed.get(s.pk)) for s in indicator.series.all()),
+            states=self._states(indicator),
             reports={
                 year: ReportData(
                     status=report.status,
@@ -91,6 +121,29 @@ class Evaluator:
                 for year, report in reports.items()
             },
         )
+
+    def _states(self, indicator) -> tuple[RevisionState, ...]:
+        """The indicator's series at each revision that changed any of them (oldest first)."""
+        by_series = {
+            series: series_states(series, self.target_rows[series.pk], self.field_rows[series.pk])
+            for series in indicator.series.all()
+        }
+        revisions = {state.revision.number: state.revision for states in by_series.values() for state in states}
+        if self.targets == ORIGINAL_TARGETS:
+            revisions = {0: revisions[0]} if 0 in revisions else {}
+            if not revisions and any(by_series.values()):
+                return (RevisionState(RevisionData(), ()),)  # first set by a later revision: no 当初 target
+        out = []
+        for number, revision in sorted(revisions.items()):
+            series = []
+            for one, states in by_series.items():
+                known = [state for state in states if state.revision.number <= number]
+                state = known[-1] if known else None
+                if states and state is None:
+                    state = SeriesState(revision, {}, {name: getattr(one, name) for name in SERIES_FIELDS})
+                series.append(series_data(one, self.confirmed.get(one.pk), state))
+            out.append(RevisionState(revision_data(revision), tuple(series)))
+        return tuple(out)
 
     def grade(self, indicator, year: int, official: bool = True) -> IndicatorGrade:
         key = (indicator.pk, year, official)

@@ -19,6 +19,7 @@ from indicators.evaluation.data import (
     TargetCell,
 )
 from indicators.evaluation.rates import achievement_rate, is_regressed, pace_rate, progress_rate
+from indicators.evaluation.revisions import state_in_force
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class IndicatorGrade:
     due: bool = False  # an actual is expected this year
     approved: bool = False  # the year's report is approved
     provisional: bool = False  # graded from an unapproved report
+    revision: str = ""  # the revision whose targets it was graded against ("" when the data has no revisions)
 
     @property
     def is_graded(self) -> bool:
@@ -220,16 +222,28 @@ STATUS_PRECEDENCE = [
 ]
 
 
+def series_in_force(indicator: IndicatorData, year: int, calendar: Calendar) -> tuple[tuple[SeriesData, ...], str]:
+    """The series (with their targets, 現況値 and 総量) a year is graded against, and the revision's name."""
+    if not indicator.states:
+        return indicator.series, ""
+    state = state_in_force(indicator.states, year, calendar)
+    if state is None:
+        return (), ""
+    return state.series, state.revision.name
+
+
 def grade_indicator(
     indicator: IndicatorData, year: int, scheme: Scheme, calendar: Calendar, official: bool = True
 ) -> IndicatorGrade:
     """The indicator's grade: the worst grade of its parts once every part that is due is graded (a)/b) are judged
     separately and either needing attention makes the indicator need it); otherwise the most pressing status."""
-    series_grades = tuple(grade_series(indicator, s, year, scheme, calendar, official) for s in indicator.series)
+    series, revision = series_in_force(indicator, year, calendar)
+    series_grades = tuple(grade_series(indicator, s, year, scheme, calendar, official) for s in series)
     report = indicator.reports.get(year)
     common = {
         "code": indicator.code,
         "year": year,
+        "revision": revision,
         "series": series_grades,
         "due": any(g.status not in (Status.EXCLUDED, Status.NO_TARGET) for g in series_grades),
         "approved": bool(report and report.approved),

@@ -2,7 +2,8 @@
 
 * plan.py — the printed plan: Indicator, its Series and yearly Targets, 【再掲】 Relisting, 実施計画 施策;
 * reports.py — what sections report: Report, Actual, YearStatus;
-* grading.py — evaluation settings: GradingScheme, GradeLevel, ConfirmedBaseline.
+* grading.py — evaluation settings: GradingScheme, GradeLevel, ConfirmedBaseline;
+* revisions.py — revisions of the 実施計画 (PlanRevision) and the values each set (TargetVersion, SeriesVersion).
 
 Sections, roles, fiscal-year settings, the review workflow's base and the audit trail are setagaya_plan.core's.
 """
@@ -10,18 +11,36 @@ Sections, roles, fiscal-year settings, the review workflow's base and the audit 
 from indicators.models.grading import ConfirmedBaseline, GradeLevel, GradingScheme
 from indicators.models.plan import ImplementationPlanItem, Indicator, Relisting, Series, Target
 from indicators.models.reports import OUTSTANDING_STATUSES, Actual, Report, YearStatus
+from indicators.models.revisions import (
+    ORIGINAL_NAME,
+    SERIES_FIELDS,
+    CellValues,
+    PlanRevision,
+    SeriesState,
+    SeriesVersion,
+    TargetVersion,
+    series_states,
+)
 
 __all__ = [
+    "ORIGINAL_NAME",
     "OUTSTANDING_STATUSES",
+    "SERIES_FIELDS",
     "Actual",
+    "CellValues",
     "ConfirmedBaseline",
     "GradeLevel",
     "GradingScheme",
     "ImplementationPlanItem",
     "Indicator",
+    "PlanRevision",
     "Relisting",
     "Report",
     "Series",
+    "SeriesState",
+    "SeriesVersion",
     "Target",
+    "TargetVersion",
     "YearStatus",
+    "series_states",
 ]
