@@ -35,6 +35,7 @@ from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.lib.numerals import format_decimal
 
 MAX_NAME = 100
+ORIGINAL = ORIGINAL_NAME  # what an import names to correct 当初 (a transcription error), while no later revision exists
 FIELD_LABELS = {
     "baseline_value": "現況値",
     "baseline_text": "現況値（表記）",
@@ -217,18 +218,13 @@ def record(
     elif revision.pk is None:
         revision.created_by = user if getattr(user, "is_authenticated", False) else None
         revision.save()
-        audit.log(revision, audit.Action.ADD, user, changes={"改定": [None, str(revision)]}, source=source or "改定")
+        # The values themselves are in the trail of the rows that changed (the importer's or the admin's entries).
+        changes_of_revision = {"改定": [None, revision.name], "決定日": [None, audit.plain(revision.decided)]}
+        audit.log(revision, audit.Action.ADD, user, changes=changes_of_revision, source=source or audit.ADMIN)
     original = PlanRevision.objects.original() if revision.number else revision
     changed_ids = {change.series_id for change in changes}
     for series_id in changed_ids:
         _record_series(revision, original, before.get(series_id), after[series_id], series_id)
-    audit.log(
-        revision,
-        audit.Action.IMPORT if source else audit.Action.CHANGE,
-        user,
-        changes={f"{change.label} {change.field}": [change.old, change.new] for change in changes},
-        source=source or audit.ADMIN,
-    )
     return changes
 
 

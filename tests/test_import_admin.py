@@ -39,7 +39,14 @@ def _change_file(*values) -> bytes:
 
 def _preview(client, url: str, data: bytes, name: str = "plan.xlsx", **extra):
     return client.post(
-        reverse(url), {"import_file": SimpleUploadedFile(name, data), "format": "0", "resource": "0", **extra}
+        reverse(url),
+        {
+            "import_file": SimpleUploadedFile(name, data),
+            "format": "0",
+            "resource": "0",
+            **({"revision": "令和8年度改定", "decided": "2026-06-01"} if url == IMPORT else {}),
+            **extra,
+        },
     )
 
 

@@ -15,6 +15,7 @@ from setagaya_plan.core.models import AuditEntry
 from tests.import_files import build, snapshot, source_tables
 
 pytestmark = pytest.mark.django_db
+REVISION = ("--revision", "令和8年度改定", "--decided", "2026-06-01")
 
 
 def _run(*args) -> str:
@@ -42,7 +43,7 @@ def change_file(tmp_path):
 
 def test_dry_run_shows_the_changes_and_writes_nothing(change_file):
     before = snapshot.everything()
-    out = _run(str(change_file), "--dry-run")
+    out = _run(str(change_file), "--dry-run", *REVISION)
     assert "更新.xlsx：計画データ（指標・目標）（一覧形式（テンプレート））" in out
     assert "[変更] シート「指標」 2行目 G1-M05-V1-A2 補助対象住宅の新規登録件数：令和6年度（2024年度）目標 8 → 9" in out
     assert "新規 0件、変更 1件、変更なし 0件、上書き要確認 0件、エラー 0件" in out
@@ -60,11 +61,11 @@ def test_writing_needs_a_planner(change_file, entry_user):
 
 
 def test_a_planner_imports_and_the_second_run_changes_nothing(change_file, planner_user):
-    out = _run(str(change_file), "--user", planner_user.username)
+    out = _run(str(change_file), "--user", planner_user.username, *REVISION)
     assert "「更新.xlsx」を取り込みました。" in out
     assert Series.objects.get(indicator__code="G1-M05-V1-A2").targets.get(fiscal_year=2024).value == Decimal(9)
     assert "変更はありません（すべて登録済みの内容と同じです）。" in _run(
-        str(change_file), "--user", planner_user.username
+        str(change_file), "--user", planner_user.username, *REVISION
     )
 
 
@@ -84,7 +85,7 @@ def test_errors_stop_the_command_and_write_nothing(tmp_path, planner_user):
 
 
 def test_only_the_named_sheet_is_read(tmp_path, change_file):
-    out = _run(str(change_file), "--dry-run", "--sheet", "指標")
+    out = _run(str(change_file), "--dry-run", "--sheet", "指標", *REVISION)
     assert "[変更]" in out
     with pytest.raises(CommandError, match="シート「表」がありません（このファイルのシート：「説明」、「指標」）"):
         _run(str(change_file), "--dry-run", "--sheet", "表")

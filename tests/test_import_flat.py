@@ -13,6 +13,7 @@ from indicators.importing import flat, printed
 from indicators.importing.datasets import Col
 from indicators.importing.preview import apply_upload, preview_upload
 from indicators.models import Indicator, Series, Target
+from indicators.revisions import ORIGINAL
 from measures.models import Measure, Plan
 from setagaya_plan.core.models import AuditEntry
 from tests.import_files import build, snapshot
@@ -54,10 +55,10 @@ def test_the_template_explains_every_column_on_its_first_sheet():
 def test_the_filled_template_imports_to_exactly_the_fixture(planner_user):
     before = snapshot.everything()
     data = flat.template_xlsx(with_data=True)
-    preview = preview_upload("plan.xlsx", data, user=planner_user)
+    preview = preview_upload("plan.xlsx", data, user=planner_user, revision=ORIGINAL)
     assert preview.layouts == ["一覧形式（テンプレート）"]
     assert preview.counts == {"new": 0, "changed": 0, "unchanged": Series.objects.count(), "conflict": 0, "error": 0}
-    apply_upload("plan.xlsx", data, user=planner_user)
+    apply_upload("plan.xlsx", data, user=planner_user, revision=ORIGINAL)
     assert snapshot.everything() == before
 
 
@@ -65,7 +66,7 @@ def test_the_filled_template_imports_to_exactly_the_fixture(planner_user):
 def test_the_template_as_csv_in_utf8_or_shift_jis(planner_user, encoding):
     text = flat.template_csv(with_data=True).decode("utf-8-sig")
     data = text.encode(encoding, errors="strict") if encoding != "cp932" else text.replace("～", "〜").encode("cp932")
-    preview = preview_upload("plan.csv", data, user=planner_user)
+    preview = preview_upload("plan.csv", data, user=planner_user, revision=ORIGINAL)
     statuses = {row.status for row in preview.rows}
     if encoding == "cp932":
         # Shift_JIS cannot hold 「～」 (U+FF5E); Excel writes it as 〜, which is then a real change of one name.
@@ -88,7 +89,7 @@ def test_edits_are_shown_old_to_new_and_written_exactly(planner_user):
             record[Col.TOTAL] = 2600
 
     data = _edited(change)
-    preview = preview_upload("edit.xlsx", data, user=planner_user)
+    preview = preview_upload("edit.xlsx", data, user=planner_user, revision=ORIGINAL)
     changed = {row.label: row.changes for row in preview.rows if row.status == "changed"}
     assert changed == {
         "G1-M05-V1-A1 お部屋探しサポートの相談者数": [
@@ -102,7 +103,7 @@ def test_edits_are_shown_old_to_new_and_written_exactly(planner_user):
         "G1-M10-V1-O5 個別避難計画作成数（多摩川洪水浸水想定区域以外）": [("総量", "2,560", "2,600")],
     }
     before = snapshot.plan()
-    apply_upload("edit.xlsx", data, user=planner_user)
+    apply_upload("edit.xlsx", data, user=planner_user, revision=ORIGINAL)
     after = snapshot.plan()
     indicator = Indicator.objects.get(code="G1-M05-V1-A1")
     assert (indicator.name, indicator.direction) == ("お部屋探しサポートの相談者数", "down")
@@ -128,7 +129,7 @@ def test_a_target_over_several_years_by_merged_cells_or_arrows(planner_user):
     first = header.index("令和6年度（2024年度）") + 1
     letter = openpyxl.utils.get_column_letter
     merged = build.xlsx({"指標": rows}, merges={"指標": [f"{letter(first)}{index + 1}:{letter(first + 3)}{index + 1}"]})
-    preview = preview_upload("merged.xlsx", merged, user=planner_user)
+    preview = preview_upload("merged.xlsx", merged, user=planner_user, revision=ORIGINAL)
     row = next(r for r in preview.rows if r.label.startswith("G1-M10-V1-A1"))
     assert row.changes == [
         ("令和6年度（2024年度）目標", "28", "28（令和6年度（2024年度）～令和9年度（2027年度））"),
@@ -136,7 +137,7 @@ def test_a_target_over_several_years_by_merged_cells_or_arrows(planner_user):
         ("令和8年度（2026年度）目標", "28", "（なし）"),
         ("令和9年度（2027年度）目標", "28", "（なし）"),
     ]
-    apply_upload("merged.xlsx", merged, user=planner_user)
+    apply_upload("merged.xlsx", merged, user=planner_user, revision=ORIGINAL)
     series = Series.objects.get(indicator__code="G1-M10-V1-A1")
     assert list(series.targets.values_list("fiscal_year", "end_fiscal_year", "value")) == [(2024, 2027, Decimal(28))]
     # The export writes the same target with 「←」, which reads back as the same target.
@@ -158,12 +159,12 @@ def test_the_header_may_sit_below_title_rows_and_columns_may_be_missing(planner_
             ],
         }
     )
-    preview = preview_upload("update.xlsx", data, user=planner_user)
+    preview = preview_upload("update.xlsx", data, user=planner_user, revision=ORIGINAL)
     assert preview.sheets == ["更新分"]
     assert [(row.where, row.changes) for row in preview.rows] == [
         ("シート「更新分」 4行目", [("令和6年度（2024年度）目標", "8", "9")])
     ]
-    apply_upload("update.xlsx", data, user=planner_user)
+    apply_upload("update.xlsx", data, user=planner_user, revision=ORIGINAL)
     series = Series.objects.get(indicator__code="G1-M05-V1-A2")
     # Columns the file does not have keep their values: 2025–2027, baseline, unit, ….
     assert list(series.targets.values_list("fiscal_year", "value")) == [
@@ -194,14 +195,14 @@ def test_goal_2_measures_visions_and_indicators_are_created_from_the_template(pl
         },
     ]  # fmt: skip
     data = build.xlsx({"指標": [header, *([row[c] for c in header] for row in rows)]})
-    preview = preview_upload("goal2.xlsx", data, user=planner_user)
+    preview = preview_upload("goal2.xlsx", data, user=planner_user, revision=ORIGINAL)
     assert [row.status for row in preview.rows] == ["new", "new"]
     assert preview.rows[0].changes[:3] == [
         ("推進施策", "（なし）", "基本目標2－推進施策3 相談支援体制の充実（新規）"),
         ("めざす姿", "（なし）", "めざす姿1（新規）"),
         ("指標", "（なし）", "G2-M03-V1-O1 相談支援の研修参加者数（新規）"),
     ]
-    apply_upload("goal2.xlsx", data, user=planner_user)
+    apply_upload("goal2.xlsx", data, user=planner_user, revision=ORIGINAL)
     indicator = Indicator.objects.get(code="G2-M03-V1-O1")
     assert indicator.section == section
     assert [(s.key, s.label, s.baseline_value) for s in indicator.series.all()] == [
@@ -229,16 +230,16 @@ def test_a_file_with_one_bad_row_writes_nothing_at_all(planner_user):
 
     data = _edited(change)
     before = snapshot.everything()
-    preview = preview_upload("bad.xlsx", data, user=planner_user)
+    preview = preview_upload("bad.xlsx", data, user=planner_user, revision=ORIGINAL)
     assert preview.counts["changed"] == 1 and preview.counts["error"] == 1
-    result = apply_upload("bad.xlsx", data, user=planner_user)
+    result = apply_upload("bad.xlsx", data, user=planner_user, revision=ORIGINAL)
     assert result.has_errors
     assert snapshot.everything() == before
 
 
 def test_the_confirmed_import_writes_an_audit_entry(planner_user):
     data = _edited(lambda r: r.update({Col.UNIT: "か所"}) if r[Col.CODE] == "G1-M10-V1-A3" else None)
-    apply_upload("units.xlsx", data, user=planner_user)
+    apply_upload("units.xlsx", data, user=planner_user, revision=ORIGINAL)
     entry = AuditEntry.objects.get(action="import")
     assert (entry.user, entry.object_repr) == (planner_user, str(Indicator.objects.get(code="G1-M10-V1-A3")))
     assert (entry.source, entry.changes) == ("units.xlsx", {"単位": ["回", "か所"]})
@@ -266,7 +267,9 @@ def test_exports_escape_formula_cells_and_read_them_back(planner_user):
     printed_export = printed.export_workbook(Measure.objects.filter(goal__number=1, number=5))
     sheet = openpyxl.load_workbook(io.BytesIO(printed_export)).active
     assert any(str(c.value).startswith("'=HYPERLINK") for row in sheet.iter_rows() for c in row if c.value)
-    assert {row.status for row in preview_upload("p.xlsx", printed_export, user=planner_user).rows} == {"unchanged"}
+    assert {
+        row.status for row in preview_upload("p.xlsx", printed_export, user=planner_user, revision=ORIGINAL).rows
+    } == {"unchanged"}
 
 
 def test_a_plan_revised_to_run_longer_gets_its_year_columns_without_a_change_of_code(planner_user):
@@ -278,7 +281,7 @@ def test_a_plan_revised_to_run_longer_gets_its_year_columns_without_a_change_of_
     explained = [row[0] for row in workbook["説明"].iter_rows(values_only=True)]
     assert "令和6年度（2024年度）… 令和15年度（2033年度）" in explained
     data = build.xlsx({"指標": [["コード", "名称", later], ["G1-M05-V1-A1", "お部屋探しサポートの利用相談者数", 333]]})
-    result = apply_upload("plan.xlsx", data, user=planner_user)
+    result = apply_upload("plan.xlsx", data, user=planner_user, revision=ORIGINAL)
     assert not result.has_errors
     target = Target.objects.get(series__indicator__code="G1-M05-V1-A1", fiscal_year=2033)
     assert target.value == Decimal(333)

@@ -10,6 +10,7 @@ import pytest
 from indicators.importing import printed
 from indicators.importing.preview import apply_upload, preview_upload
 from indicators.models import Indicator, Relisting, Series, Target
+from indicators.revisions import ORIGINAL
 from measures.models import Measure, Vision
 from setagaya_plan.core.models import AuditEntry
 from tests.import_files import build, snapshot, source_tables
@@ -24,13 +25,13 @@ def planner(planner_user):
 
 def test_source_tables_import_to_exactly_the_fixture(planner):
     before = snapshot.everything()
-    preview = preview_upload("実施計画.xlsx", source_tables.workbook(), user=planner)
+    preview = preview_upload("実施計画.xlsx", source_tables.workbook(), user=planner, revision=ORIGINAL)
     assert preview.file_errors == []
     assert preview.layouts == ["計画の表（印刷レイアウト）"]
     assert len(preview.rows) == source_tables.ROW_COUNT
     assert [row.status for row in preview.rows] == ["unchanged"] * source_tables.ROW_COUNT
     assert {row.label.split()[0] for row in preview.rows} == set(source_tables.CODES)
-    result = apply_upload("実施計画.xlsx", source_tables.workbook(), user=planner)
+    result = apply_upload("実施計画.xlsx", source_tables.workbook(), user=planner, revision=ORIGINAL)
     assert not result.has_errors
     assert snapshot.everything() == before
 
@@ -49,7 +50,7 @@ def _spoil_measures_5_and_10():
 def test_source_tables_restore_a_database_that_differs(planner):
     fixture = snapshot.plan()
     _spoil_measures_5_and_10()
-    preview = preview_upload("実施計画.xlsx", source_tables.workbook(), user=planner)
+    preview = preview_upload("実施計画.xlsx", source_tables.workbook(), user=planner, revision=ORIGINAL)
     assert not preview.has_errors
     assert {row.status for row in preview.rows} == {"changed"}
     first = {row.label.split()[0]: row for row in preview.rows}["G1-M05-V1-A1"]
@@ -59,13 +60,13 @@ def test_source_tables_restore_a_database_that_differs(planner):
     assert ("令和6年度（2024年度）目標", "（なし）", "290") in first.changes
     assert ("総量", "1", "1,180") in first.changes
     assert ("実施計画 施策", "（なし）", "9-1") in first.changes
-    apply_upload("実施計画.xlsx", source_tables.workbook(), user=planner)
+    apply_upload("実施計画.xlsx", source_tables.workbook(), user=planner, revision=ORIGINAL)
     assert snapshot.plan() == fixture
 
 
 def test_merged_and_deferred_cells_become_the_printed_targets(planner):
     Target.objects.filter(series__indicator__code__startswith="G1-M05-V2").delete()
-    apply_upload("実施計画.xlsx", source_tables.workbook(), user=planner)
+    apply_upload("実施計画.xlsx", source_tables.workbook(), user=planner, revision=ORIGINAL)
     yearly = Series.objects.get(indicator__code="G1-M05-V2-A1-1", key="yearly")
     cumulative = Series.objects.get(indicator__code="G1-M05-V2-A1-1", key="cumulative")
     kaigo10 = "第10期世田谷区高齢者保健福祉計画・介護保険事業計画に基づく取組み"
@@ -80,13 +81,13 @@ def test_merged_and_deferred_cells_become_the_printed_targets(planner):
 
 def test_printed_export_imports_back_with_no_changes(planner):
     data = printed.export_workbook()
-    preview = preview_upload("plan-printed.xlsx", data, user=planner)
+    preview = preview_upload("plan-printed.xlsx", data, user=planner, revision=ORIGINAL)
     assert not preview.has_errors
     assert {row.status for row in preview.rows} == {"unchanged"}
     relisted = [row for row in preview.rows if row.label.endswith("【再掲】")]
     assert len(relisted) == Relisting.objects.count() == 2
     before = snapshot.everything()
-    apply_upload("plan-printed.xlsx", data, user=planner)
+    apply_upload("plan-printed.xlsx", data, user=planner, revision=ORIGINAL)
     assert snapshot.everything() == before
 
 
@@ -101,7 +102,7 @@ def test_printed_export_after_a_change_carries_the_change(planner):
     target.value = Decimal(70)
     target.save()
     series.targets.filter(fiscal_year=2028).delete()
-    preview = preview_upload("plan-printed.xlsx", data, user=planner)
+    preview = preview_upload("plan-printed.xlsx", data, user=planner, revision=ORIGINAL)
     changed = [row for row in preview.rows if row.status == "changed"]
     assert [(row.label, row.changes) for row in changed] == [
         (
@@ -112,7 +113,7 @@ def test_printed_export_after_a_change_carries_the_change(planner):
             ],
         )
     ]
-    apply_upload("plan-printed.xlsx", data, user=planner)
+    apply_upload("plan-printed.xlsx", data, user=planner, revision=ORIGINAL)
     assert snapshot.plan() == after_change
     # Idempotent: the same file again changes nothing.
     assert {row.status for row in preview_upload("plan-printed.xlsx", data, user=planner).rows} == {"unchanged"}
@@ -120,7 +121,7 @@ def test_printed_export_after_a_change_carries_the_change(planner):
 
 def test_a_confirmed_import_is_audited_with_the_file_name_and_user(planner):
     Indicator.objects.filter(code="G1-M10-V1-A1").update(name="防災塾")
-    apply_upload("実施計画.xlsx", source_tables.workbook(), user=planner)
+    apply_upload("実施計画.xlsx", source_tables.workbook(), user=planner, revision=ORIGINAL)
     entry = AuditEntry.objects.get(action="import")
     assert (entry.user, entry.source) == (planner, "実施計画.xlsx")
     assert entry.object_id == str(Indicator.objects.get(code="G1-M10-V1-A1").pk)
@@ -160,10 +161,10 @@ def test_printed_tables_create_goal_2_measures_and_indicators(planner):
         ],
         merges=["D7:G7"],
     )
-    preview = preview_upload("goal2.xlsx", data, user=planner)
+    preview = preview_upload("goal2.xlsx", data, user=planner, revision=ORIGINAL)
     assert [row.status for row in preview.rows] == ["new", "new"]
     assert ("推進施策", "（なし）", "基本目標2－推進施策1 福祉人材の育成・確保（新規）") in preview.rows[0].changes
-    apply_upload("goal2.xlsx", data, user=planner)
+    apply_upload("goal2.xlsx", data, user=planner, revision=ORIGINAL)
     measure = Measure.objects.get(goal__number=2, number=1)
     vision = Vision.objects.get(measure=measure, number=1)
     assert vision.statement == "福祉の仕事に就く人が増えています。"
@@ -203,11 +204,11 @@ def test_goal_1_indicators_are_never_invented(planner):
         }
     )
     before = snapshot.everything()
-    preview = preview_upload("x.xlsx", data, user=planner)
+    preview = preview_upload("x.xlsx", data, user=planner, revision=ORIGINAL)
     assert preview.rows[0].status == "error"
     assert "基本目標1の推進施策・めざす姿・指標は計画の印刷どおりに登録済み" in preview.rows[0].errors[0]
     assert "シート「表」 4行目" in preview.rows[0].errors[0]
-    apply_upload("x.xlsx", data, user=planner)
+    apply_upload("x.xlsx", data, user=planner, revision=ORIGINAL)
     assert snapshot.everything() == before
 
 
@@ -216,7 +217,7 @@ def test_a_relisted_row_must_repeat_the_original(planner):
     original = Series.objects.get(indicator__code="G1-M01-V4-A2")
     original.baseline_value = Decimal(6000)
     original.save()
-    preview = preview_upload("m9.xlsx", data, user=planner)
+    preview = preview_upload("m9.xlsx", data, user=planner, revision=ORIGINAL)
     errors = [error for row in preview.rows for error in row.errors]
     assert len(errors) == 1
     assert (
@@ -235,7 +236,7 @@ def test_a_vision_is_found_from_the_number_when_the_sheet_has_no_vision_rows(pla
             ]
         }
     )
-    preview = preview_upload("x.xlsx", data, user=planner)
+    preview = preview_upload("x.xlsx", data, user=planner, revision=ORIGINAL)
     assert [row.status for row in preview.rows] == ["unchanged"]
     ambiguous = build.xlsx(
         {
@@ -246,5 +247,5 @@ def test_a_vision_is_found_from_the_number_when_the_sheet_has_no_vision_rows(pla
             ]
         }
     )
-    errors = preview_upload("x.xlsx", ambiguous, user=planner).rows[0].errors
+    errors = preview_upload("x.xlsx", ambiguous, user=planner, revision=ORIGINAL).rows[0].errors
     assert "推進施策5にはめざす姿が複数あり、どのめざす姿の指標か分かりません" in errors[0]

@@ -34,8 +34,9 @@ def _actual_sheet(value=295) -> bytes:
     return build.xlsx({"実績": [["コード", "年度", "実績"], ["G1-M05-V1-A1", 2024, value]]})
 
 
-def _upload(client, data: bytes, name: str = "plan.xlsx", **extra):
-    return client.post(reverse("imports:upload"), {"file": SimpleUploadedFile(name, data), "sheet": ""}, **extra)
+def _upload(client, data: bytes, name: str = "plan.xlsx", revision: str = "令和8年度改定", **extra):
+    fields = {"file": SimpleUploadedFile(name, data), "sheet": "", "revision": revision, "decided": "2026-06-01"}
+    return client.post(reverse("imports:upload"), fields, **extra)
 
 
 @pytest.fixture

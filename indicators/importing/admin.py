@@ -18,6 +18,7 @@ from django.urls import reverse
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
+from indicators import revisions
 from indicators.importing.formats import FORMATS
 from indicators.importing.resources import ActualResource, PlanResource
 from setagaya_plan.core.access import is_planner
@@ -33,6 +34,37 @@ class OverwriteImportForm(ImportForm):
 
 class OverwriteConfirmForm(ConfirmImportForm):
     overwrite = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class RevisionImportForm(ImportForm):
+    revision = forms.CharField(
+        label="改定名（登録済みの目標・総量・現況値を変えるとき）",
+        required=False,
+        max_length=revisions.MAX_NAME,
+        help_text="例：令和8年度改定。新しい名前なら決定日も入力してください。当初計画の転記の誤りを直すときは「当初」。",
+    )
+    decided = forms.DateField(
+        label="改定の決定日（新しい改定のとき）",
+        required=False,
+        help_text="例：2026-06-01",
+        input_formats=["%Y-%m-%d", "%Y/%m/%d"],
+        error_messages={"invalid": "決定日を 2026-06-01 の形で入力してください。"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        name = (cleaned.get("revision") or "").strip()
+        if name and "decided" not in self.errors:
+            try:
+                revisions.resolve(name, cleaned.get("decided"))
+            except revisions.RevisionError as error:
+                self.add_error("revision", error.message)
+        return cleaned
+
+
+class RevisionConfirmForm(ConfirmImportForm):
+    revision = forms.CharField(required=False, widget=forms.HiddenInput)
+    decided = forms.DateField(required=False, widget=forms.HiddenInput)
 
 
 class _PlannerImportExportMixin(ImportExportMixin):
@@ -86,6 +118,24 @@ class _PlannerImportExportMixin(ImportExportMixin):
 
 class PlanImportExportMixin(_PlannerImportExportMixin):
     resource_classes = [PlanResource]
+    import_form_class = RevisionImportForm
+    confirm_form_class = RevisionConfirmForm
+
+    def get_import_data_kwargs(self, **kwargs):
+        form = kwargs.get("form")
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        # The resource resolves the name (a refusal becomes the import's error message, never a server error).
+        data = form.cleaned_data if form is not None else {}
+        kwargs["revision"] = (data.get("revision") or "").strip() or None
+        kwargs["revision_decided"] = data.get("decided")
+        return kwargs
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["revision"] = import_form.cleaned_data.get("revision", "")
+            initial["decided"] = import_form.cleaned_data.get("decided")
+        return initial
 
 
 class ActualImportExportMixin(_PlannerImportExportMixin):

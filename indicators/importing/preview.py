@@ -57,6 +57,12 @@ class ImportPreview:
     sheets: list[str]
     rows: list[PreviewRow]
     file_errors: list[str] = field(default_factory=list)
+    # The revision the changes of targets, totals and baselines belong to, and those changes
+    # (対象, 項目, 変更前, 変更後).
+    revision: str = ""
+    revision_decided: str = ""  # a new revision's decision date and note, to create it on confirmation
+    revision_note: str = ""
+    revision_changes: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def kind_label(self) -> str:
@@ -90,7 +96,8 @@ class ImportPreview:
     def fingerprint(self) -> str:
         """Changes the moment anything the person confirmed would come out differently."""
         content = [(row.status, row.label, row.changes, row.errors, row.conflict) for row in self.rows]
-        return hashlib.sha256(json.dumps([content, self.file_errors], ensure_ascii=False).encode()).hexdigest()
+        parts = [content, self.file_errors, self.revision, self.revision_changes]
+        return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -98,7 +105,8 @@ class ImportPreview:
     @classmethod
     def from_dict(cls, data: dict) -> ImportPreview:
         rows = [PreviewRow(**{**row, "changes": [tuple(c) for c in row["changes"]]}) for row in data["rows"]]
-        return cls(**{**data, "rows": rows})
+        changes = [tuple(change) for change in data.get("revision_changes", [])]
+        return cls(**{**data, "rows": rows, "revision_changes": changes})
 
 
 def run_import(
@@ -109,8 +117,14 @@ def run_import(
     dry_run: bool = True,
     overwrite_confirmed: bool = False,
     conflicts_are_errors: bool = False,
+    revision=None,
 ) -> ImportPreview:
-    """Import the parsed file in one transaction: rolled back for a dry run, or when any row has an error."""
+    """Import the parsed file in one transaction: rolled back for a dry run, or when any row has an error.
+
+    `revision` (a PlanRevision, unsaved when new, from indicators.revisions.resolve; or the name of an existing one)
+    is what a change of targets, totals or baselines of existing series belongs to; without one such a file is
+    refused.
+    """
     resource = PlanResource() if parsed.kind == PLAN else ActualResource()
     result = resource.import_data(
         parsed.dataset,
@@ -122,6 +136,7 @@ def run_import(
         file_name=file_name,
         overwrite_confirmed=overwrite_confirmed,
         conflicts_are_errors=conflicts_are_errors,
+        revision=revision,
     )
     rows = []
     for number, row_result in enumerate(result.rows, start=1):
@@ -150,18 +165,31 @@ def run_import(
         sheets=parsed.sheets,
         rows=rows,
         file_errors=file_errors,
+        revision=str(revision) if revision is not None else "",
+        revision_decided=revision.decided.isoformat() if getattr(revision, "decided", None) else "",
+        revision_note=getattr(revision, "note", ""),
+        revision_changes=[
+            (change.label, change.field, change.old, change.new) for change in getattr(resource, "revision_changes", [])
+        ],
     )
 
 
-def preview_upload(name: str, data: bytes, *, user=None, sheet: str | None = None) -> ImportPreview:
+def preview_upload(name: str, data: bytes, *, user=None, sheet: str | None = None, revision=None) -> ImportPreview:
     """Check and read a file and run it as a dry run; ImportFileError for a file that cannot be read at all."""
     parsed = read_upload(name, data, sheet=sheet)
-    return run_import(parsed, user=user, file_name=name, dry_run=True)
+    return run_import(parsed, user=user, file_name=name, dry_run=True, revision=revision)
 
 
 def apply_upload(
-    name: str, data: bytes, *, user, sheet: str | None = None, overwrite_confirmed: bool = False
+    name: str, data: bytes, *, user, sheet: str | None = None, overwrite_confirmed: bool = False, revision=None
 ) -> ImportPreview:
     """The confirmed import: one transaction, audited with the file name and the user; nothing written on error."""
     parsed = read_upload(name, data, sheet=sheet)
-    return run_import(parsed, user=user, file_name=name, dry_run=False, overwrite_confirmed=overwrite_confirmed)
+    return run_import(
+        parsed,
+        user=user,
+        file_name=name,
+        dry_run=False,
+        overwrite_confirmed=overwrite_confirmed,
+        revision=revision,
+    )

@@ -21,6 +21,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.results import RowResult
 
+from indicators import revisions
 from indicators.importing import actuals, flat
 from indicators.importing.actual_rows import WIDGETS as ACTUAL_WIDGETS
 from indicators.importing.actual_rows import ActualRowImporter
@@ -45,6 +46,10 @@ STATUS_IMPORT_TYPES = {
     UNCHANGED: RowResult.IMPORT_TYPE_SKIP,
 }
 DIFF_HEADERS = ["場所", "対象", "変更内容（変更前 → 変更後）"]
+REVISION_REQUIRED = (
+    "このファイルは登録済みの目標・総量・現況値を変えます。どの改定（例：令和8年度改定）による変更かを指定してください"
+    "（取込み画面では「改定」、コマンドでは --revision と --decided）。何も書き込んでいません。"
+)
 
 
 class ImportRowResult(RowResult):
@@ -173,6 +178,28 @@ class PlanResource(_PlanImportResource):
         return PlanRowImporter(
             user=kwargs.get("user"), file_name=kwargs.get("file_name") or "", dry_run=kwargs.get("dry_run", True)
         )
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # Which revision the file's changes of targets, totals and baselines belong to (indicators.revisions).
+        self.revision = kwargs.get("revision")
+        if isinstance(self.revision, str):
+            try:
+                self.revision = revisions.resolve(self.revision, kwargs.get("revision_decided"))
+            except revisions.RevisionError as error:
+                raise ImportFileError(error.message) from None
+        self.revision_before = revisions.snapshot()
+        self.revision_changes = []
+
+    def after_import(self, dataset, result, **kwargs):
+        if result.has_errors() or result.has_validation_errors():
+            return
+        before = self.revision_before
+        self.revision_changes = revisions.differences(before, revisions.snapshot())
+        if self.revision is None and revisions.needs_revision(before, self.revision_changes):
+            raise ImportFileError(REVISION_REQUIRED)
+        if not kwargs.get("dry_run", True):
+            revisions.record(self.revision, before, user=kwargs.get("user"), source=kwargs.get("file_name") or "")
 
     def export(self, queryset=None, **kwargs):
         """The flat template filled with the plan; `queryset` may be indicators (the admin's changelist)."""

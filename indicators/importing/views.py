@@ -18,9 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from indicators import revisions
 from indicators.importing import actuals, flat, printed
 from indicators.importing.forms import ConfirmForm, UploadForm
 from indicators.importing.preview import STATUS_ICONS, STATUS_LABELS, ImportPreview, apply_upload, preview_upload
+from indicators.models import PlanRevision
 from setagaya_plan.core.access import planner_required
 from setagaya_plan.core.fiscal_years import default_fiscal_year, plan_years, year_choices, year_from_request
 from setagaya_plan.core.uploads import ImportFileError, check_size, format_size, pending
@@ -45,7 +47,13 @@ def upload(request):
             # The size is known before a byte is read: a file over the cap is never read into memory.
             check_size(uploaded.size)
             data = uploaded.read()
-            preview = preview_upload(uploaded.name, data, user=request.user, sheet=sheet or None)
+            preview = preview_upload(
+                uploaded.name,
+                data,
+                user=request.user,
+                sheet=sheet or None,
+                revision=form.cleaned_data["plan_revision"],
+            )
         except ImportFileError as error:
             form.add_error("file", error.message)
         else:
@@ -68,8 +76,13 @@ def upload(request):
 
 def _upload_context(form) -> dict:
     years = plan_years()
+    latest = PlanRevision.objects.latest_one()
     return {
         "form": form,
+        "revision_fields": [form["revision"], form["decided"], form["revision_note"]],
+        "latest_revision": latest,
+        # What may take more changes: the latest revision (or 当初 while there is no other).
+        "revision_names": [latest.name] if latest is not None else [],
         "years": year_choices(years),
         "default_year": default_fiscal_year(years=years),
         "max_size": format_size(settings.IMPORT_MAX_UPLOAD_BYTES),
@@ -123,8 +136,11 @@ def confirm(request, token: str):
         messages.error(request, "エラーのあるファイルは取り込めません。ファイルを直して、もう一度選んでください。")
         return redirect("imports:preview", token=token)
     try:
-        fresh = preview_upload(found.file_name, found.data, user=request.user, sheet=found.sheet or None)
-    except ImportFileError as error:
+        revision = _revision_of(shown)
+        fresh = preview_upload(
+            found.file_name, found.data, user=request.user, sheet=found.sheet or None, revision=revision
+        )
+    except (ImportFileError, revisions.RevisionError) as error:
         messages.error(request, error.message)
         return redirect("imports:preview", token=token)
     if fresh.fingerprint != form.cleaned_data["fingerprint"] or fresh.fingerprint != shown.fingerprint:
@@ -140,6 +156,7 @@ def confirm(request, token: str):
         user=request.user,
         sheet=found.sheet or None,
         overwrite_confirmed=bool(form.cleaned_data.get("overwrite")),
+        revision=revision,
     )
     if result.has_errors:
         pending.update_preview(found, result.to_dict())
@@ -154,6 +171,14 @@ def confirm(request, token: str):
         f"変更なし {counts['unchanged']}件）。",
     )
     return redirect("imports:upload")
+
+
+def _revision_of(shown: ImportPreview):
+    """The revision the planner chose at upload (created only when the import is confirmed), or None."""
+    if not shown.revision:
+        return None
+    decided = revisions.parse_decided(shown.revision_decided)
+    return revisions.resolve(shown.revision, decided, shown.revision_note)
 
 
 @require_POST
