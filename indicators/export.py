@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from indicators.columns import PLACE_COLUMNS, UNIT, Column, Line, cells, headers
 from indicators.evaluation import Evaluator
-from indicators.models import Actual, Indicator, Series, Target
+from indicators.models import ORIGINAL_NAME, Actual, CellValues, Indicator, Series, Target, series_states
 from setagaya_plan.core.fiscal_years import fiscal_year_label, printed_years
 from setagaya_plan.lib.numerals import floor_rate
 from setagaya_plan.lib.spreadsheet import cell_number, escape_formula, excel_csv
@@ -37,13 +37,60 @@ def _actuals_by_series(indicators: Iterable[Indicator]) -> dict[int, dict[int, A
     return found
 
 
-def _target_record(target: Target) -> dict:
+def _target_record(target: Target, history: list[dict]) -> dict:
     return {
         "value": cell_number(target.value),
         "text": target.text,
         "deferred_to": target.deferred_to,
         "years": list(target.years),
+        "history": history,
     }
+
+
+def _revision_fields(revision) -> dict:
+    return {"revision": revision.name, "decided": revision.decided.isoformat() if revision.decided else None}
+
+
+ORIGINAL_ENTRY = {"revision": ORIGINAL_NAME, "decided": None}
+
+
+def _cell_entry(cell) -> dict:
+    if cell is None:  # the revision took the year's target away
+        return {"value": None, "text": "", "deferred_to": "", "years": []}
+    return {
+        "value": cell_number(cell.value),
+        "text": cell.text,
+        "deferred_to": cell.deferred_to,
+        "years": list(range(cell.start, cell.end + 1)),
+    }
+
+
+def target_history(states, target: Target, year: int) -> list[dict]:
+    """The target of `year` as each revision that changed it set it, oldest first (docs/export.md)."""
+    if not states:
+        return [{**ORIGINAL_ENTRY, **_cell_entry(CellValues.of(target))}]
+    history, previous = [], ()
+    for state in states:
+        cell = next((c for c in state.targets.values() if c.start <= year <= c.end), None)
+        if cell != previous and (cell is not None or history):
+            history.append({**_revision_fields(state.revision), **_cell_entry(cell)})
+        previous = cell
+    return history
+
+
+def value_history(states, names: tuple[str, str], series: Series) -> list[dict]:
+    """現況値 or 総量 as each revision that changed it set it, oldest first."""
+    value_name, text_name = names
+    if not states:
+        value, text = getattr(series, value_name), getattr(series, text_name)
+        return [{**ORIGINAL_ENTRY, "value": cell_number(value), "text": text}]
+    history, previous = [], None
+    for state in states:
+        now = (state.fields[value_name], state.fields[text_name])
+        if now != previous:
+            history.append({**_revision_fields(state.revision), "value": cell_number(now[0]), "text": now[1]})
+        previous = now
+    return history
 
 
 def _rate(value: Decimal | None) -> float | None:
@@ -54,8 +101,12 @@ def _rate(value: Decimal | None) -> float | None:
     return float(value)
 
 
-def grade_record(grade, approved: bool, scheme_code: str) -> dict:
-    """One year's grade (docs/export.md): computed from approved actuals only (indicators.evaluation)."""
+def grade_record(grade, approved: bool, scheme_code: str, self_grade: str = "") -> dict:
+    """One year's grade (docs/export.md): computed from approved actuals only (indicators.evaluation), against
+    the target of the revision in force for the year (`against`)."""
+    # An indicator's grade carries its rates in one series (`main`); a part's grade is that series.
+    series_grade = grade.main if hasattr(grade, "main") else grade
+    target = series_grade.target if series_grade is not None else None
     return {
         "grade": grade.level.code if grade.is_graded else None,
         "label": grade.label,
@@ -65,6 +116,11 @@ def grade_record(grade, approved: bool, scheme_code: str) -> dict:
         "regressed": bool(grade.is_graded and grade.regressed),
         "approved": approved,
         "scheme": scheme_code,
+        "self_grade": self_grade,
+        "against": {
+            "revision": getattr(grade, "revision", "") or ORIGINAL_NAME,
+            "value": cell_number(target.value) if target is not None else None,
+        },
     }
 
 
@@ -72,11 +128,19 @@ def _grades(indicator: Indicator, years, evaluator: Evaluator, key: str | None) 
     """Grades keyed like the actuals: of the whole indicator (key None) or of one series."""
     out = {}
     for fiscal_year in sorted(years):
-        grade = evaluator.grade(indicator, fiscal_year)
-        if key is not None and len(grade.series) > 1:
-            grade = next((g for g in grade.series if g.key == key), grade)
+        whole = evaluator.grade(indicator, fiscal_year)
+        grade = whole
+        if key is not None and len(whole.series) > 1:
+            grade = next((g for g in whole.series if g.key == key), whole)
         report = evaluator.report(indicator, fiscal_year)
-        out[str(fiscal_year)] = grade_record(grade, bool(report and report.status == "approved"), evaluator.scheme.code)
+        record = grade_record(
+            grade,
+            bool(report and report.status == "approved"),
+            evaluator.scheme.code,
+            report.self_grade if report else "",
+        )
+        record["against"]["revision"] = whole.revision or ORIGINAL_NAME
+        out[str(fiscal_year)] = record
     return out
 
 
@@ -86,19 +150,27 @@ def _series_record(
     year: int | None,
     evaluator: Evaluator | None = None,
 ) -> dict:
+    states = _states(series, evaluator)
     targets = {}
     for target in series.targets.all():
         for covered in target.years:
             if year is None or covered == year:
-                targets[str(covered)] = _target_record(target)
+                targets[str(covered)] = _target_record(target, target_history(states, target, covered))
+    confirmed = evaluator.confirmed.get(series.pk) if evaluator is not None else None
     record = {
         "baseline": {
             "value": cell_number(series.baseline_value),
             "note": series.baseline_note,
             "text": series.baseline_text,
+            "confirmed": {"value": cell_number(confirmed.value), "note": confirmed.note} if confirmed else None,
+            "history": value_history(states, ("baseline_value", "baseline_text"), series),
         },
         "targets": targets,
-        "total": {"value": cell_number(series.total_value), "text": series.total_text},
+        "total": {
+            "value": cell_number(series.total_value),
+            "text": series.total_text,
+            "history": value_history(states, ("total_value", "total_text"), series),
+        },
     }
     if actuals:
         record["actuals"] = {
@@ -110,6 +182,16 @@ def _series_record(
             years = [int(y) for y in record["actuals"]]
             record["grades"] = _grades(series.indicator, years, evaluator, series.key)
     return record
+
+
+def _states(series: Series, evaluator: Evaluator | None) -> list:
+    if evaluator is not None:
+        return series_states(series, evaluator.target_rows[series.pk], evaluator.field_rows[series.pk])
+    return series_states(
+        series,
+        list(series.target_versions.select_related("revision")),
+        list(series.versions.select_related("revision")),
+    )
 
 
 def indicator_record(

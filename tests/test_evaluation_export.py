@@ -49,6 +49,8 @@ def test_grades_sit_next_to_actuals_per_year(records):
             "regressed": False,
             "approved": True,
             "scheme": "default",
+            "self_grade": "",
+            "against": {"revision": "当初", "value": 5},
         },
         "2025": {
             "grade": "met",
@@ -59,6 +61,8 @@ def test_grades_sit_next_to_actuals_per_year(records):
             "regressed": False,
             "approved": True,
             "scheme": "default",
+            "self_grade": "",
+            "against": {"revision": "当初", "value": 5},
         },
     }
 

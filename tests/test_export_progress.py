@@ -29,8 +29,22 @@ def records(tmp_path) -> dict[str, dict]:
     return {record["code"]: record for record in json.loads(path.read_text(encoding="utf-8"))}
 
 
+def original(value, text="", **more) -> list[dict]:
+    """The history of a value never revised: 当初 only (docs/export.md)."""
+    return [{"revision": "当初", "decided": None, "value": value, "text": text, **more}]
+
+
+def baseline(value, note="", text="") -> dict:
+    return {"value": value, "note": note, "text": text, "confirmed": None, "history": original(value, text)}
+
+
+def total(value, text="") -> dict:
+    return {"value": value, "text": text, "history": original(value, text)}
+
+
 def single(value, text="", deferred_to="", years=None):
-    return {"value": value, "text": text, "deferred_to": deferred_to, "years": years}
+    history = original(value, text, deferred_to=deferred_to, years=years)
+    return {"value": value, "text": text, "deferred_to": deferred_to, "years": years, "history": history}
 
 
 def yearly(*values):
@@ -48,9 +62,9 @@ def test_plain_count_with_baseline_note_and_plan_ref(records):
     assert record["name"] == "ティーンズプロジェクトの実施回数"
     assert record["unit"] == "回" and record["direction"] == "up" and record["total_kind"] == "sum"
     assert record["plan_refs"] == ["3-1"]
-    assert record["baseline"] == {"value": 130, "note": "令和5年度見込み", "text": ""}
+    assert record["baseline"] == baseline(130, "令和5年度見込み", "")
     assert record["targets"] == yearly(133, 136, 139, 142)
-    assert record["total"] == {"value": 550, "text": ""}
+    assert record["total"] == total(550, "")
     assert record["parts"] == [] and "actuals" not in record
 
 
@@ -66,8 +80,8 @@ def test_rate_with_mixed_width_digits(records):
 def test_text_target_spanning_four_years_and_dash_baseline(records):
     record = records["G1-M01-V1-A2"]
     sentence = "各地区の四者連携の取組みの中で、１０歳代～３０歳代の若者に対して周知活動を実施する。"
-    assert record["baseline"] == {"value": None, "note": "", "text": "―"}
-    assert record["total"] == {"value": None, "text": "―"}
+    assert record["baseline"] == baseline(None, "", "―")
+    assert record["total"] == total(None, "―")
     assert record["total_kind"] == "none" and record["unit"] == ""
     cell = single(None, text=sentence, years=[2024, 2025, 2026, 2027])
     assert record["targets"] == {"2024": cell, "2025": cell, "2026": cell, "2027": cell}
@@ -98,9 +112,9 @@ def test_compound_count_with_merged_and_deferred_years(records):
         "label": "整備数",
         "unit": "箇所",
         "total_kind": "sum",
-        "baseline": {"value": 1, "note": "", "text": ""},
+        "baseline": baseline(1),
         "targets": {"2024": merged, "2025": merged, "2026": merged, "2027": deferred},
-        "total": {"value": 4, "text": ""},
+        "total": total(4),
     }
     assert running_part["key"] == "cumulative" and running_part["label"] == "累計整備数"
     assert running_part["total_kind"] == "cumulative"
@@ -124,8 +138,8 @@ def test_sub_series_a_and_b(records):
     parts = {part["key"]: part for part in records["G1-M10-V1-O5"]["parts"]}
     assert parts["a"]["label"] == "多摩川洪水浸水想定区域内"
     assert parts["b"]["label"] == "多摩川洪水浸水想定区域以外"
-    assert parts["a"]["baseline"] == {"value": 340, "note": "令和5年度見込み", "text": ""}
-    assert parts["b"]["baseline"] == {"value": 3200, "note": "令和5年度見込み", "text": ""}
+    assert parts["a"]["baseline"] == baseline(340, "令和5年度見込み", "")
+    assert parts["b"]["baseline"] == baseline(3200, "令和5年度見込み", "")
     assert parts["a"]["targets"] == yearly(60, 70, 80, 90)
     assert parts["b"]["targets"] == yearly(640, 640, 640, 640)
     assert parts["a"]["total"]["value"] == 300 and parts["b"]["total"]["value"] == 2560
@@ -153,7 +167,7 @@ def test_qualifiers_direction_and_footnote(records):
 def test_relisted_indicator_is_exported_once_with_both_places(records):
     record = records["G1-M01-V4-A2"]
     assert record["name"] == "地域資源開発における団体訪問件数"
-    assert record["baseline"] == {"value": 6358, "note": "令和5年度見込み", "text": ""}
+    assert record["baseline"] == baseline(6358, "令和5年度見込み", "")
     assert record["total"]["value"] == 27600
     assert record["listed_under"] == [
         {"goal": 1, "measure": 1, "vision": 4, "number": "2", "relisted": False},
@@ -164,7 +178,7 @@ def test_relisted_indicator_is_exported_once_with_both_places(records):
 
 def test_baseline_as_of_december(records):
     # 推進施策9 行動量2: １１０回（令和５年12 月時点）.
-    assert records["G1-M09-V1-A2"]["baseline"] == {"value": 110, "note": "令和5年12月時点", "text": ""}
+    assert records["G1-M09-V1-A2"]["baseline"] == baseline(110, "令和5年12月時点", "")
 
 
 def test_actuals_appear_once_they_exist(tmp_path):
