@@ -19,7 +19,16 @@ from openpyxl.utils import get_column_letter
 
 from indicators.columns import PLACE_COLUMNS, UNIT, Column, Line, cells, headers
 from indicators.evaluation import Evaluator
-from indicators.models import ORIGINAL_NAME, Actual, CellValues, Indicator, Series, Target, series_states
+from indicators.models import (
+    ORIGINAL_NAME,
+    Actual,
+    CellValues,
+    Indicator,
+    Series,
+    Target,
+    cell_history,
+    series_states,
+)
 from setagaya_plan.core.fiscal_years import fiscal_year_label, printed_years
 from setagaya_plan.lib.numerals import floor_rate
 from setagaya_plan.lib.spreadsheet import cell_number, escape_formula, excel_csv
@@ -69,13 +78,7 @@ def target_history(states, target: Target, year: int) -> list[dict]:
     """The target of `year` as each revision that changed it set it, oldest first (docs/export.md)."""
     if not states:
         return [{**ORIGINAL_ENTRY, **_cell_entry(CellValues.of(target))}]
-    history, previous = [], ()
-    for state in states:
-        cell = next((c for c in state.targets.values() if c.start <= year <= c.end), None)
-        if cell != previous and (cell is not None or history):
-            history.append({**_revision_fields(state.revision), **_cell_entry(cell)})
-        previous = cell
-    return history
+    return [{**_revision_fields(revision), **_cell_entry(cell)} for revision, cell in cell_history(states, year)]
 
 
 def value_history(states, names: tuple[str, str], series: Series) -> list[dict]:
@@ -186,7 +189,7 @@ def _series_record(
 
 def _states(series: Series, evaluator: Evaluator | None) -> list:
     if evaluator is not None:
-        return series_states(series, evaluator.target_rows[series.pk], evaluator.field_rows[series.pk])
+        return evaluator.series_states(series)
     return series_states(
         series,
         list(series.target_versions.select_related("revision")),

@@ -22,6 +22,7 @@ from indicators.models import (
     SeriesState,
     SeriesVersion,
     TargetVersion,
+    cell_history,
     series_states,
 )
 from setagaya_plan.core.models import FiscalYearSetting
@@ -121,6 +122,14 @@ class Evaluator:
                 for year, report in reports.items()
             },
         )
+
+    def series_states(self, series) -> list[SeriesState]:
+        """The series as each revision that changed it left it, oldest first (empty: never versioned)."""
+        return series_states(series, self.target_rows[series.pk], self.field_rows[series.pk])
+
+    def target_history(self, series, year: int) -> list:
+        """(revision, cell) of the year's target at each revision that changed it; one entry: never revised."""
+        return cell_history(self.series_states(series), year)
 
     def _states(self, indicator) -> tuple[RevisionState, ...]:
         """The indicator's series at each revision that changed any of them (oldest first)."""

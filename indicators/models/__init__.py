@@ -19,6 +19,7 @@ from indicators.models.revisions import (
     SeriesState,
     SeriesVersion,
     TargetVersion,
+    cell_history,
     series_states,
 )
 
@@ -42,5 +43,6 @@ __all__ = [
     "Target",
     "TargetVersion",
     "YearStatus",
+    "cell_history",
     "series_states",
 ]

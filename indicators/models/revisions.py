@@ -184,3 +184,16 @@ def series_states(series, target_rows, field_rows) -> list[SeriesState]:
         source = known_fields[-1] if known_fields else series
         states.append(SeriesState(revisions[number], cells, {name: getattr(source, name) for name in SERIES_FIELDS}))
     return states
+
+
+def cell_history(states: list[SeriesState], year: int) -> list[tuple[PlanRevision, CellValues | None]]:
+    """The target cell covering `year` as each revision that changed it left it, oldest first; a revision that
+    took the year's target away gives None. Empty when the series was never versioned."""
+    history: list[tuple[PlanRevision, CellValues | None]] = []
+    previous: object = ()
+    for state in states:
+        cell = next((c for c in state.targets.values() if c.start <= year <= c.end), None)
+        if cell != previous and (cell is not None or history):
+            history.append((state.revision, cell))
+        previous = cell
+    return history

@@ -148,3 +148,17 @@ class ThresholdForm(forms.Form):
 
 def _plain(value: Decimal | None) -> str:
     return "" if value is None else plain_decimal(value)
+
+
+class RegradeForm(forms.Form):
+    """The planner's choice to grade years whose deadline passed before a revision against its targets too."""
+
+    regrade = forms.BooleanField(
+        label="提出期限が決定日より前の年度（承認済みの年度）も、この改定の目標で評価し直す", required=False
+    )
+    reason = forms.CharField(
+        label="理由",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "理由を入力してください。"},
+    )

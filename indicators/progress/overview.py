@@ -6,11 +6,26 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from indicators.evaluation import REGRESSED, Evaluator, Rollup, Status, status_badge
+from django.contrib import messages
+
+from indicators.evaluation import IN_FORCE, ORIGINAL_TARGETS, REGRESSED, Evaluator, Rollup, Status, status_badge
 from indicators.models import Indicator
 from indicators.progress.tables import measure_url
 from measures.models import Goal, Measure
 from setagaya_plan.core.access import is_planner, sections_of
+
+# The dashboard read against the targets in force for each year (default) or against 当初's (?targets=original).
+TARGET_BASES = {IN_FORCE: "各年度に適用される目標（改定後）", ORIGINAL_TARGETS: "当初目標"}
+
+
+def target_basis(request) -> str:
+    """?targets=: in_force or original; anything else gives in_force and says so (never an error page)."""
+    raw = request.GET.get("targets", "")
+    if raw in TARGET_BASES or not raw.strip():
+        return raw if raw in TARGET_BASES else IN_FORCE
+    message = "評価に用いる目標の指定が読めないため、各年度に適用される目標で表示しています。"
+    messages.warning(request, message, fail_silently=True)
+    return IN_FORCE
 
 
 def sees_unapproved(user):

@@ -106,6 +106,23 @@ def narrative_blocks(text: str) -> list[dict]:
 # Indicator page.
 
 
+def target_history_rows(evaluator: Evaluator, series, year: int, unit: str) -> list[dict]:
+    """当初 and each revised target of a year, with the revision's name and decision date; empty when never revised."""
+    history = evaluator.target_history(series, year)
+    if len(history) < 2 and not (history and history[0][0].number != 0):
+        return []
+    return [
+        {
+            "label": "当初" if revision.number == 0 else "改定後",
+            "revision": revision.name,
+            "decided": revision.decided,
+            "text": (target_text(cell, unit) or "―") if cell is not None else "（目標なし）",
+            "current": index == len(history) - 1,
+        }
+        for index, (revision, cell) in enumerate(history)
+    ]
+
+
 def series_view(indicator, series, evaluator: Evaluator, years: list[int], sees: bool) -> dict:
     """Targets, actuals, rates and grades of one series per year, and its chart."""
     data = evaluator.series_data(indicator)[series.key]
@@ -134,6 +151,8 @@ def series_view(indicator, series, evaluator: Evaluator, years: list[int], sees:
                 "label": fiscal_year_label(year),
                 "target": target_text(target, unit) or "―",
                 "target_years": target.years_label if target and target.is_multi_year else "",
+                "history": target_history_rows(evaluator, series, year, unit),
+                "graded_against": _graded_against(evaluator.grade(indicator, year)),
                 "result": result,
                 "achievement": format_rate(grade.achievement if grade else None),
                 "progress": format_rate(grade.progress if grade else None),
@@ -165,6 +184,11 @@ def series_view(indicator, series, evaluator: Evaluator, years: list[int], sees:
         "merged_sum": any(t.is_multi_year and t.value is not None for t in series.targets.all())
         and data.total_kind == "sum",
     }
+
+
+def _graded_against(grade) -> str:
+    """The revision whose target graded the year, when it is not the latest one (a year graded before a revision)."""
+    return grade.revision if grade.is_graded and grade.revision else ""
 
 
 def indicator_context(indicator, today, sees: bool, public: bool = False) -> dict:

@@ -79,6 +79,7 @@ class TargetCellView:
     years: list[int] = field(default_factory=list)
     numeric: bool = False
     deferred: bool = False
+    revised: bool = False  # a revision of the 実施計画 changed it from 当初 (printed ※改定)
 
 
 @dataclass
@@ -148,14 +149,22 @@ def placements(vision, indicators: Iterable[Indicator]) -> list[Placement]:
     return sorted(found, key=lambda p: (p.indicator.kind, p.position))
 
 
-def _target_cells(series: Series, years: list[int]) -> list[TargetCellView]:
+def is_revised(evaluator: Evaluator, series: Series, year: int) -> bool:
+    """The year's target is not 当初's: a revision changed, added or removed it."""
+    history = evaluator.target_history(series, year)
+    return len(history) > 1 or bool(history and history[0][0].number != 0)
+
+
+def _target_cells(series: Series, years: list[int], evaluator: Evaluator) -> list[TargetCellView]:
     cells: list[TargetCellView] = []
     unit = series.effective_unit
     for year in years:
         target = series.target_for(year)
+        revised = is_revised(evaluator, series, year)
         if cells and target is not None and cells[-1].years and target.covers(cells[-1].years[0]):
             cells[-1].colspan += 1
             cells[-1].years.append(year)
+            cells[-1].revised = cells[-1].revised or revised
             continue
         cells.append(
             TargetCellView(
@@ -163,6 +172,7 @@ def _target_cells(series: Series, years: list[int]) -> list[TargetCellView]:
                 years=[year] if target is not None else [],
                 numeric=bool(target and target.value is not None),
                 deferred=bool(target and target.deferred_to),
+                revised=revised,
             )
         )
     return cells
@@ -259,7 +269,7 @@ def printed_tables(
                     parts_count=len(series_list),
                     baseline=baseline_text(series),
                     confirmed_baseline=baseline_text(series, confirmed.value, confirmed.note) if confirmed else "",
-                    targets=_target_cells(series, years),
+                    targets=_target_cells(series, years, evaluator),
                     total=total_text(series),
                     results=year_results(indicator, series, evaluator, years, visible),
                 )

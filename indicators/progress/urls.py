@@ -15,4 +15,6 @@ urlpatterns = [
     path("report/<fiscal_year:year>/", views.annual_report, name="report"),
     path("report/<fiscal_year:year>/xlsx/", views.annual_report_xlsx, name="report_xlsx"),
     path("settings/", views.evaluation_settings, name="settings"),
+    path("revisions/", views.revision_list, name="revisions"),
+    path("revisions/<number:number>/", views.revision_detail, name="revision"),
 ]

@@ -17,12 +17,15 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django_tables2 import RequestConfig
 
+from indicators import revisions as plan_revisions
 from indicators.access import can_view
 from indicators.columns import LIST_COLUMNS, cells, headers, year_lines
 from indicators.evaluation import (
@@ -34,12 +37,21 @@ from indicators.evaluation import (
     install_shipped_schemes,
     update_scheme,
 )
-from indicators.models import ConfirmedBaseline, GradingScheme, Indicator, Report
+from indicators.models import ConfirmedBaseline, GradingScheme, Indicator, PlanRevision, Report
 from indicators.progress.filters import IndicatorFilter, grade_matches
-from indicators.progress.forms import ActivateForm, BaselineForm, ThresholdForm, mark_errors
-from indicators.progress.overview import all_indicators, goal_sections, legend_context, measure_rows, sees_unapproved
+from indicators.progress.forms import ActivateForm, BaselineForm, RegradeForm, ThresholdForm, mark_errors
+from indicators.progress.overview import (
+    TARGET_BASES,
+    all_indicators,
+    goal_sections,
+    legend_context,
+    measure_rows,
+    sees_unapproved,
+    target_basis,
+)
 from indicators.progress.pages import indicator_context, measure_context, measure_for, year_headers
 from indicators.progress.report_xlsx import list_workbook, progress_workbook
+from indicators.progress.revisions import revision_changes
 from indicators.progress.tables import IndicatorTable, baseline_text, display_years, list_rows, printed_tables
 from indicators.progress.years import report_year, selected_year
 from measures.models import Vision
@@ -65,8 +77,9 @@ def dashboard(request):
     and completeness."""
     today = timezone.localdate()
     year, year_form, _ = selected_year(request, today)
+    basis = target_basis(request)
     indicators = list(all_indicators())
-    evaluator = Evaluator(indicators, today=today)
+    evaluator = Evaluator(indicators, today=today, targets=basis)
     rows = measure_rows(indicators, evaluator, year)
     return render(
         request,
@@ -79,6 +92,8 @@ def dashboard(request):
             "goals": goal_sections(indicators, evaluator, year, rows),
             "deadline": evaluator.calendar.deadline(year),
             "is_planner": is_planner(request.user),
+            "targets": basis,
+            "target_bases": TARGET_BASES.items(),
             **legend_context(evaluator),
         },
     )
@@ -345,3 +360,43 @@ def evaluation_settings(request):
         },
         status=status,
     )
+
+
+# Revisions of the 実施計画.
+
+
+@login_required
+@require_safe
+def revision_list(request):
+    """Every revision of the 実施計画, oldest first: its name, decision date, note and number of changes."""
+    revisions = PlanRevision.objects.annotate(
+        target_count=Count("target_versions", distinct=True), series_count=Count("series_versions", distinct=True)
+    )
+    return render(request, "progress/revisions.html", {"revisions": revisions})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def revision_detail(request, number: int):
+    """Every change a revision made (old → new), printable; planners choose here whether it re-grades past years."""
+    revision = get_object_or_404(PlanRevision, number=number)
+    planner = is_planner(request.user)
+    form = RegradeForm(initial={"regrade": revision.regrade})
+    if request.method == "POST":
+        if not planner:
+            raise PermissionDenied
+        form = RegradeForm(request.POST)
+        mark_errors(form)
+        if form.is_valid() and not revision.is_original:
+            if plan_revisions.set_regrade(
+                revision, form.cleaned_data["regrade"], user=request.user, reason=form.cleaned_data["reason"]
+            ):
+                messages.success(request, f"改定「{revision.name}」による再評価の設定を変更しました。")
+            return redirect("progress:revision", number=revision.number)
+    context = {
+        "revision": revision,
+        "changes": [] if revision.is_original else revision_changes(revision),
+        "form": form if planner and not revision.is_original else None,
+        "history": AuditEntry.objects.for_subject(revision).newest_first() if planner else [],
+    }
+    return render(request, "progress/revision.html", context, status=400 if form.errors else 200)
