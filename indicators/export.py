@@ -81,17 +81,20 @@ def target_history(states, target: Target, year: int) -> list[dict]:
     return [{**_revision_fields(revision), **_cell_entry(cell)} for revision, cell in cell_history(states, year)]
 
 
-def value_history(states, names: tuple[str, str], series: Series) -> list[dict]:
-    """現況値 or 総量 as each revision that changed it set it, oldest first."""
-    value_name, text_name = names
+def value_history(states, names: tuple[str, ...], series: Series) -> list[dict]:
+    """現況値 (value, text, note) or 総量 (value, text) as each revision that changed it set it, oldest first."""
+    keys = ("value", "text", "note")[: len(names)]
+
+    def entry(values) -> dict:
+        return {key: cell_number(value) if key == "value" else value for key, value in zip(keys, values, strict=True)}
+
     if not states:
-        value, text = getattr(series, value_name), getattr(series, text_name)
-        return [{**ORIGINAL_ENTRY, "value": cell_number(value), "text": text}]
+        return [{**ORIGINAL_ENTRY, **entry([getattr(series, name) for name in names])}]
     history, previous = [], None
     for state in states:
-        now = (state.fields[value_name], state.fields[text_name])
+        now = tuple(state.fields[name] for name in names)
         if now != previous:
-            history.append({**_revision_fields(state.revision), "value": cell_number(now[0]), "text": now[1]})
+            history.append({**_revision_fields(state.revision), **entry(now)})
         previous = now
     return history
 
@@ -166,7 +169,7 @@ def _series_record(
             "note": series.baseline_note,
             "text": series.baseline_text,
             "confirmed": {"value": cell_number(confirmed.value), "note": confirmed.note} if confirmed else None,
-            "history": value_history(states, ("baseline_value", "baseline_text"), series),
+            "history": value_history(states, ("baseline_value", "baseline_text", "baseline_note"), series),
         },
         "targets": targets,
         "total": {

@@ -35,7 +35,8 @@ def original(value, text="", **more) -> list[dict]:
 
 
 def baseline(value, note="", text="") -> dict:
-    return {"value": value, "note": note, "text": text, "confirmed": None, "history": original(value, text)}
+    history = original(value, text, note=note)
+    return {"value": value, "note": note, "text": text, "confirmed": None, "history": history}
 
 
 def total(value, text="") -> dict:
