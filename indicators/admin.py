@@ -10,10 +10,21 @@ from indicators.models import (
     GradingScheme,
     ImplementationPlanItem,
     Indicator,
+    PlanRevision,
     Relisting,
     Report,
     Series,
+    SeriesVersion,
     Target,
+    TargetVersion,
+)
+from indicators.revision_admin import (
+    RevisionAdminMixin,
+    RevisionForm,
+    SeriesForm,
+    SeriesFormSet,
+    TargetForm,
+    TargetFormSet,
 )
 from setagaya_plan.core.admin import AuditedReadOnlyAdmin, SectionAdmin
 from setagaya_plan.core.audit import AuditedAdminMixin
@@ -32,6 +43,7 @@ class IndicatorInline(admin.TabularInline):
 
 class SeriesInline(admin.StackedInline):
     model = Series
+    formset = SeriesFormSet
     extra = 0
     fields = [
         ("key", "label", "position"),
@@ -49,7 +61,8 @@ class RelistingInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(AuditedAdminMixin, PlanImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(RevisionAdminMixin, AuditedAdminMixin, PlanImportExportMixin, admin.ModelAdmin):
+    form = RevisionForm
     list_display = ["code", "kind", "number", "name", "unit", "direction", "total_kind", "section"]
     list_filter = [
         "kind",
@@ -72,7 +85,11 @@ class IndicatorAdmin(AuditedAdminMixin, PlanImportExportMixin, admin.ModelAdmin)
         ("目標", {"fields": ["targets_table"]}),
         ("所管", {"fields": ["section"]}),
         ("注記・関連", {"fields": ["footnotes", "plan_items"]}),
+        ("計画の改定（系列の現況値・総量を変えるとき）", {"fields": ["revision", "decided"]}),
     ]
+
+    def series_ids(self, obj) -> list[int]:
+        return list(obj.series.values_list("pk", flat=True)) if obj.pk else []
 
     @admin.display(description="年度ごとの目標")
     def targets_table(self, indicator):
@@ -101,12 +118,14 @@ class IndicatorAdmin(AuditedAdminMixin, PlanImportExportMixin, admin.ModelAdmin)
 
 class TargetInline(admin.TabularInline):
     model = Target
+    formset = TargetFormSet
     extra = 0
     fields = ["fiscal_year", "end_fiscal_year", "value", "text", "deferred_to"]
 
 
 @admin.register(Series)
-class SeriesAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class SeriesAdmin(RevisionAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    form = SeriesForm
     list_display = ["__str__", "label", "unit", "baseline_value", "baseline_note", "total_value"]
     list_filter = ["indicator__vision__measure", "indicator__kind"]
     search_fields = ["indicator__code", "indicator__name", "label"]
@@ -114,14 +133,22 @@ class SeriesAdmin(AuditedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["indicator"]
     inlines = [TargetInline]
 
+    def series_ids(self, obj) -> list[int]:
+        return [obj.pk] if obj.pk else []
+
 
 @admin.register(Target)
-class TargetAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class TargetAdmin(RevisionAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    form = TargetForm
     list_display = ["series", "fiscal_year", "end_fiscal_year", "value", "text", "deferred_to"]
     list_filter = ["fiscal_year"]
     search_fields = ["series__indicator__code", "series__indicator__name", "text"]
     list_select_related = ["series__indicator"]
     autocomplete_fields = ["series"]
+
+    def series_ids(self, obj) -> list[int]:
+        stored = Target.objects.filter(pk=obj.pk).values_list("series_id", flat=True).first()
+        return [pk for pk in {stored, obj.series_id} if pk]
 
 
 @admin.register(Actual)
@@ -215,3 +242,28 @@ class ConfirmedBaselineAdmin(AuditedReadOnlyAdmin):
     list_display = ["series", "value", "note"]
     search_fields = ["series__indicator__code", "series__indicator__name"]
     list_select_related = ["series__indicator"]
+
+
+@admin.register(PlanRevision)
+class PlanRevisionAdmin(AuditedReadOnlyAdmin):
+    """Revisions are opened by an import or an admin edit of targets; the re-grading choice is made on the
+    revision's page (/progress/revisions/<n>/), where it is logged with a reason."""
+
+    list_display = ["number", "name", "decided", "regrade"]
+    search_fields = ["name", "note"]
+
+
+@admin.register(TargetVersion)
+class TargetVersionAdmin(AuditedReadOnlyAdmin):
+    list_display = ["series", "fiscal_year", "revision", "value", "text", "deferred_to", "removed"]
+    list_filter = ["revision", "fiscal_year"]
+    search_fields = ["series__indicator__code", "series__indicator__name"]
+    list_select_related = ["series__indicator", "revision"]
+
+
+@admin.register(SeriesVersion)
+class SeriesVersionAdmin(AuditedReadOnlyAdmin):
+    list_display = ["series", "revision", "baseline_value", "total_value"]
+    list_filter = ["revision"]
+    search_fields = ["series__indicator__code", "series__indicator__name"]
+    list_select_related = ["series__indicator", "revision"]

@@ -203,17 +203,23 @@ def record(
     *,
     user=None,
     source: str = "",
+    series_ids: Iterable[int] | None = None,
 ) -> list[RevisionChange]:
     """Record what changed since `before` as `revision`'s version rows (None: 当初, for new series only).
 
+    `series_ids` are the series to compare now (default: those of `before` and every series created since).
     Saves a new revision first. A value versioned for the first time by a later revision keeps its old value as
     当初, so that the history always starts from what was there.
     """
-    after = snapshot(before.keys() | set(_new_series_ids(before)))
+    ids = set(series_ids) if series_ids is not None else before.keys() | set(_new_series_ids(before))
+    after = snapshot(ids)
     changes = differences(before, after)
     if not changes:
         return []
     if revision is None:
+        if needs_revision(before, changes):
+            # Every caller asks for a revision first; recording a change as 当初 silently would rewrite history.
+            raise RevisionError("登録済みの目標・総量・現況値の変更には、どの改定による変更かの指定が必要です。")
         revision = PlanRevision.objects.original()
     elif revision.pk is None:
         revision.created_by = user if getattr(user, "is_authenticated", False) else None

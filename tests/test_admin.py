@@ -22,8 +22,11 @@ from indicators.models import (
     GradeLevel,
     GradingScheme,
     Indicator,
+    PlanRevision,
     Report,
     Series,
+    SeriesVersion,
+    TargetVersion,
 )
 from setagaya_plan.core.models import AuditEntry, FiscalYearSetting, Membership, Section
 from tests.admin_forms import unchanged_post_data
@@ -43,6 +46,10 @@ READ_ONLY = {
     CountReport,
     ConsultationCount,
     AuditEntry,
+    # Revisions and the values they set: written by imports and by edits of targets (indicators.revisions).
+    PlanRevision,
+    TargetVersion,
+    SeriesVersion,
 }
 # django-axes' records of logins: written only by django-axes, never added by hand (deleting a failed attempt is
 # how the admin unlocks a login: tests/test_login_lockout.py).
@@ -112,14 +119,45 @@ def test_admin_is_in_japanese(admin_client):
     assert "推進施策" in page and "めざす姿" in page and "実施計画 施策" in page
 
 
+ASKS_FOR_REVISION = "どの改定による変更かを「改定名」に入力してください"
+
+
 def test_editing_a_target_in_the_admin_is_saved(admin_client):
     target = Series.objects.get(indicator__code="G1-M01-V1-A3").targets.get(fiscal_year=2024)
     response = admin_client.get(_url(type(target), "change", target.pk))
     data = unchanged_post_data(response)
     data["value"] = "6"
+    # A change of a target belongs to a revision of the 実施計画: the page asks which.
+    refused = admin_client.post(_url(type(target), "change", target.pk), data)
+    assert refused.status_code == 200 and ASKS_FOR_REVISION in refused.content.decode()
+    data.update(revision="令和8年度改定", decided="2026-06-01")
     assert admin_client.post(_url(type(target), "change", target.pk), data).status_code == 302
     target.refresh_from_db()
     assert target.value == Decimal(6)
+    versions = TargetVersion.objects.filter(series=target.series, fiscal_year=2024).order_by("revision__number")
+    assert [(v.revision.name, v.value) for v in versions] == [("当初", 5), ("令和8年度改定", 6)]
+
+
+def test_adding_a_later_year_target_in_the_series_admin_asks_for_the_revision(admin_client):
+    series = Series.objects.get(indicator__code="G1-M01-V1-A3")
+    url = _url(Series, "change", series.pk)
+    data = unchanged_post_data(admin_client.get(url))
+    total = int(data["targets-TOTAL_FORMS"])
+    data.update(
+        {
+            f"targets-{total}-fiscal_year": "2028",
+            f"targets-{total}-end_fiscal_year": "2028",
+            f"targets-{total}-value": "7",
+            "targets-TOTAL_FORMS": str(total + 1),
+        }
+    )
+    refused = admin_client.post(url, data)
+    assert refused.status_code == 200 and ASKS_FOR_REVISION in refused.content.decode()
+    data.update(revision="令和10年度からの目標", decided="2028-03-01")
+    assert admin_client.post(url, data).status_code == 302
+    added = TargetVersion.objects.get(series=series, fiscal_year=2028)
+    assert (added.revision.name, added.value) == ("令和10年度からの目標", 7)
+    assert added.revision.decided.isoformat() == "2028-03-01"
 
 
 def test_overlapping_multi_year_target_is_refused_in_japanese(admin_client):
