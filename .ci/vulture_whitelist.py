@@ -50,6 +50,8 @@ _.YELLOW
 _.ORANGE
 _.RED
 _.is_staff  # User.is_staff, set by create_demo_users
+_.created_at  # PlanRevision.created_at / created_by: who opened a revision, in the admin
+_.created_by
 
 # Public API without a caller yet.
 _.fiscal_year_start  # the fiscal-year module's first and last day of a year (docs/architecture.md)

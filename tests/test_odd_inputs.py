@@ -40,7 +40,7 @@ from consultations.workflow import Place, save_counts
 from indicators.entry.workflow import SeriesValue, save_report
 from indicators.importing.preview import preview_upload
 from indicators.importing.views import PENDING_KIND
-from indicators.models import Indicator
+from indicators.models import Indicator, PlanRevision
 from setagaya_plan.core.uploads import pending
 from tests.conftest import OWN_CODES
 from tests.import_files import broken
@@ -200,6 +200,8 @@ def real_values(section, entry_user, planner_user):
     data = broken.short(["G1-M05-V1-A1", "お部屋探しサポートの利用相談者数", 9])
     preview = preview_upload("plan.xlsx", data, user=planner_user).to_dict()
     token = pending.save(kind=PENDING_KIND, user=planner_user, file_name="plan.xlsx", data=data, preview=preview)
+    # /progress/revisions/1/ walks a real revision (its page has the planners' form).
+    PlanRevision.objects.create(number=1, name="令和8年度改定", decided=datetime.date(2026, 6, 1))
     return {
         "code": code,
         "year": "2024",

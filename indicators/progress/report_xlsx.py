@@ -32,9 +32,9 @@ from indicators.columns import ACHIEVEMENT, GRADE, LIST_COLUMNS, PROGRESS, YearL
 from indicators.evaluation import REGRESSED, Evaluator, Status, grade_text, status_badge
 from indicators.models import Indicator, Report, Series
 from indicators.progress.overview import measure_rows
-from indicators.progress.tables import printed_tables, year_header
+from indicators.progress.tables import display_years, printed_tables, year_header
 from measures.models import Goal, Measure, Vision
-from setagaya_plan.core.fiscal_years import fiscal_year_label, printed_years
+from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.lib.numerals import floor_rate, format_rate
 from setagaya_plan.lib.spreadsheet import cell_number, escape_formula, number_format
 
@@ -202,7 +202,8 @@ def _measure_sheet(workbook: Workbook, measure: Measure, visions, indicators, ev
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    years = list(printed_years())
+    # The printed years, plus the later years a revision (the mid-term review) gave targets.
+    years = display_years(indicators)
     last_column = _total_column(years) + 1
     for column, width in enumerate([8, 42, 20, *([18] * len(years)), 16, 22], start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
