@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -241,3 +242,31 @@ def test_load_plan_again_keeps_the_revised_targets(workbook, planner_user):
     assert series.targets.get(fiscal_year=2026).value == Decimal(150)
     assert series.targets.get(fiscal_year=2028).value == Decimal(170)
     assert AuditEntry.objects.count() == entries  # nothing to write: the printed plan is still 当初
+
+
+def test_the_upload_page_asks_for_the_revision_and_previews_its_changes(workbook, planner_user, client):
+    client.force_login(planner_user)
+    data = workbook.read_bytes()
+
+    def upload(**fields):
+        post = {"file": SimpleUploadedFile(workbook.name, data), "sheet": "", **fields}
+        return client.post(reverse("imports:upload"), post, follow=True)
+
+    page = upload().content.decode()
+    assert "どの改定（例：令和8年度改定）による変更かを指定してください" in page
+    assert "改定（未指定）による目標・総量・現況値の変更（3件）" in page
+    refused = client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("x.xlsx", data), "revision": "改定"})
+    assert refused.status_code == 400 and "新しい改定「改定」の決定日を指定してください" in refused.content.decode()
+
+    response = upload(revision="令和8年度改定", decided="2026-06-01", revision_note="中間見直し")
+    page = response.content.decode()
+    assert "改定「令和8年度改定」による目標・総量・現況値の変更（3件）" in page
+    assert "<del>139</del>" in page and "<ins>150</ins>" in page
+    assert not PlanRevision.objects.filter(name="令和8年度改定").exists()  # created when confirmed
+    token = response.redirect_chain[-1][0].rstrip("/").split("/")[-1]
+    fingerprint = page.split('name="fingerprint" value="')[1].split('"')[0]
+    client.post(reverse("imports:confirm", args=[token]), {"fingerprint": fingerprint})
+    revision = PlanRevision.objects.get(name="令和8年度改定")
+    assert (revision.decided, revision.note) == (datetime.date(2026, 6, 1), "中間見直し")
+    assert revision.created_by == planner_user
+    assert TargetVersion.objects.filter(revision=revision).count() == 3
