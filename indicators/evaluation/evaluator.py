@@ -91,6 +91,7 @@ class Evaluator:
         self.target_rows: dict[int, list] = defaultdict(list)
         for row in TargetVersion.objects.filter(series__indicator_id__in=ids).select_related("revision"):
             self.target_rows[row.series_id].append(row)
+        self._states_cache: dict[int, list[SeriesState]] = {}
         self.field_rows: dict[int, list] = defaultdict(list)
         for row in SeriesVersion.objects.filter(series__indicator_id__in=ids).select_related("revision"):
             self.field_rows[row.series_id].append(row)
@@ -125,7 +126,10 @@ class Evaluator:
 
     def series_states(self, series) -> list[SeriesState]:
         """The series as each revision that changed it left it, oldest first (empty: never versioned)."""
-        return series_states(series, self.target_rows[series.pk], self.field_rows[series.pk])
+        if series.pk not in self._states_cache:
+            states = series_states(series, self.target_rows[series.pk], self.field_rows[series.pk])
+            self._states_cache[series.pk] = states
+        return self._states_cache[series.pk]
 
     def target_history(self, series, year: int) -> list:
         """(revision, cell) of the year's target at each revision that changed it; one entry: never revised."""
@@ -133,10 +137,7 @@ class Evaluator:
 
     def _states(self, indicator) -> tuple[RevisionState, ...]:
         """The indicator's series at each revision that changed any of them (oldest first)."""
-        by_series = {
-            series: series_states(series, self.target_rows[series.pk], self.field_rows[series.pk])
-            for series in indicator.series.all()
-        }
+        by_series = {series: self.series_states(series) for series in indicator.series.all()}
         revisions = {state.revision.number: state.revision for states in by_series.values() for state in states}
         if self.targets == ORIGINAL_TARGETS:
             revisions = {0: revisions[0]} if 0 in revisions else {}
