@@ -50,6 +50,8 @@ _.YELLOW
 _.ORANGE
 _.RED
 _.is_staff  # User.is_staff, set by create_demo_users
+_.rank  # Grade.rank, Grade.missing_after: read by name in SQL (GradeQuerySet.as_of, the indicator list's order)
+_.missing_after
 
 # Public API without a caller yet.
 _.fiscal_year_start  # the fiscal-year module's first and last day of a year (docs/architecture.md)
