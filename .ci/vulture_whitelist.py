@@ -36,6 +36,8 @@ _.in_measure  # IndicatorFilter: method="in_measure"
 _.in_vision  # IndicatorFilter: method="in_vision"
 _.grade_order  # IndicatorTable: order_by=("grade_order", "code")
 _.user_id  # PendingUpload: stored and compared as the cache entry's "user_id"
+_.show  # DashboardViewForm: the query parameter ?show=, read through view_form.choice("show")
+_.flagged_more  # DashboardRow: templates/progress/dashboard.html ("ほか…件")
 
 # Model fields and choices: read by the admin, forms, fixtures and the database.
 _.operation  # Agency.operation (運営形態): admin list, fixtures

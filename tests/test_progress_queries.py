@@ -45,7 +45,7 @@ def count_queries(client) -> dict[str, int]:
 # the 3 queries that save the session on every request (its idle timeout), and the plan's years read from the plan
 # (core.fiscal_years: one small query where a page asks) and its period for the footer.
 PINNED = {
-    "dashboard": 24,
+    "dashboard": 17,
     "indicator list": 27,
     "indicator list, filtered by grade": 27,
     "measure page": 26,

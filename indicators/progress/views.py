@@ -31,13 +31,22 @@ from indicators.evaluation import (
     activate_scheme,
     active_scheme,
     confirm_baseline,
-    install_shipped_schemes,
+    install_schemes,
     update_scheme,
 )
 from indicators.models import ConfirmedBaseline, GradingScheme, Indicator, Report
 from indicators.progress.filters import IndicatorFilter, grade_matches
-from indicators.progress.forms import ActivateForm, BaselineForm, ThresholdForm, mark_errors
-from indicators.progress.overview import all_indicators, goal_sections, legend_context, measure_rows, sees_unapproved
+from indicators.progress.forms import ActivateForm, BaselineForm, DashboardViewForm, ThresholdForm, mark_errors
+from indicators.progress.overview import (
+    SHORTFALL,
+    all_indicators,
+    dashboard_goals,
+    goal_sections,
+    legend_context,
+    measure_rows,
+    sees_unapproved,
+    verdict_legend,
+)
 from indicators.progress.pages import indicator_context, measure_context, measure_for, year_headers
 from indicators.progress.report_xlsx import list_workbook, progress_workbook
 from indicators.progress.tables import IndicatorTable, baseline_text, display_years, list_rows, printed_tables
@@ -45,7 +54,7 @@ from indicators.progress.years import report_year, selected_year
 from measures.models import Vision
 from setagaya_plan.core.access import is_planner, planner_required
 from setagaya_plan.core.fiscal_years import fiscal_year_label
-from setagaya_plan.core.models import AuditEntry
+from setagaya_plan.core.models import AuditEntry, FiscalYearSetting
 from setagaya_plan.lib.spreadsheet import excel_csv
 
 # What the evaluation settings page lists as its history (confirmed baselines have their own table).
@@ -61,13 +70,16 @@ SETTINGS_ACTIONS = (
 @login_required
 @require_safe
 def dashboard(request):
-    """計画担当・管理職向け: for a fiscal year, one row per 推進施策 with its grades, those needing attention (注意)
-    and completeness."""
+    """計画担当・管理職向け: for a fiscal year, one line per 推進施策 with its verdict, grades, completeness and the
+    indicators needing attention (注意), read from the stored grades; sorted worst first or filtered on request."""
     today = timezone.localdate()
     year, year_form, _ = selected_year(request, today)
-    indicators = list(all_indicators())
-    evaluator = Evaluator(indicators, today=today)
-    rows = measure_rows(indicators, evaluator, year)
+    view_form = DashboardViewForm(request.GET)
+    mark_errors(view_form)
+    scheme = active_scheme()
+    total, goals = dashboard_goals(
+        year, scheme, today, order=view_form.choice("sort"), shortfall_only=view_form.choice("show") == SHORTFALL
+    )
     return render(
         request,
         "progress/dashboard.html",
@@ -75,11 +87,13 @@ def dashboard(request):
             "year": year,
             "year_label": fiscal_year_label(year),
             "year_form": year_form,
-            "total": evaluator.rollup(indicators, year, unique=True),
-            "goals": goal_sections(indicators, evaluator, year, rows),
-            "deadline": evaluator.calendar.deadline(year),
+            "view_form": view_form,
+            "total": total,
+            "goals": goals,
+            "deadline": FiscalYearSetting.for_year(year).deadline,
             "is_planner": is_planner(request.user),
-            **legend_context(evaluator),
+            "verdicts": verdict_legend(),
+            **legend_context(scheme),
         },
     )
 
@@ -290,7 +304,7 @@ def evaluation_settings(request):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "install":
-            created = install_shipped_schemes(request.user)
+            created = install_schemes(request.user)
             messages.success(request, f"標準の評価方式を{len(created)}件登録しました。")
             return redirect("progress:settings")
         if action == "activate":
