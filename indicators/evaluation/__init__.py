@@ -74,7 +74,7 @@ from indicators.evaluation.schemes import (
     scheme_from_model,
     shipped_scheme,
 )
-from indicators.evaluation.store import deferred_refresh, refresh_grades, regrade_all
+from indicators.evaluation.store import deferred_refresh, rank_of, refresh_grades, regrade_all
 
 __all__ = [
     "CUMULATIVE",
@@ -130,6 +130,7 @@ __all__ = [
     "is_regressed",
     "pace_rate",
     "progress_rate",
+    "rank_of",
     "refresh_grades",
     "regrade_all",
     "rollup",

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
-from indicators.evaluation.data import Calendar, Status
+from indicators.evaluation.data import Calendar, Scheme, Status
 from indicators.evaluation.evaluator import Evaluator
 from indicators.evaluation.grading import IndicatorGrade, grade_indicator
 from indicators.evaluation.schemes import active_scheme
@@ -101,15 +101,13 @@ def _refresh(indicator_ids: set[int] | None, years: set[int] | None) -> None:
 
 def _rows(indicator, grade: IndicatorGrade, evaluator: Evaluator, first_year: int) -> list[Grade]:
     scheme = evaluator.scheme
-    positions = {level.code: index for index, level in enumerate(scheme.levels)}
-    statuses = list(Status)
     main = grade.main
     values = {
         "indicator": indicator,
         "fiscal_year": grade.year,
         "status": grade.status,
         "level": grade.level.code if grade.is_graded else "",
-        "rank": positions[grade.level.code] if grade.is_graded else len(positions) + statuses.index(grade.status),
+        "rank": rank_of(grade.level.code if grade.is_graded else grade.status, scheme),
         "missing_after": _missing_after(indicator, grade, evaluator, first_year),
         "counts_as_met": grade.is_met,
         "needs_attention": grade.needs_attention,
@@ -126,6 +124,12 @@ def _rows(indicator, grade: IndicatorGrade, evaluator: Evaluator, first_year: in
         Grade(measure_id=measure.pk, relisted=index > 0, **values)
         for index, measure in enumerate(indicator.listed_measures())
     ]
+
+
+def rank_of(key: str, scheme: Scheme) -> int:
+    """The order of a grade key, best first: the scheme's levels, then the statuses in their order (未入力 first)."""
+    levels = [level.code for level in scheme.levels]
+    return levels.index(key) if key in levels else len(levels) + list(Status).index(key)
 
 
 def _missing_after(indicator, grade: IndicatorGrade, evaluator: Evaluator, first_year: int) -> datetime.date | None:

@@ -30,16 +30,20 @@ GRADED, PENDING, MISSING = "graded", "pending", "missing"
 RATE_OPTIONS = {"max_digits": 24, "decimal_places": 4, "null": True, "blank": True}
 
 
-def key_condition(key: str, today: datetime.date, *, is_level: bool) -> Q:
+def key_condition(key: str, today: datetime.date, *, is_level: bool, prefix: str = "") -> Q:
     """Rows counted under a grade key on `today`: a level's code, or a status (pending past its deadline counts as
-    missing)."""
+    missing). `prefix` reaches the grade through a relation (year_grade__ on an indicator)."""
+
+    def q(**lookups) -> Q:
+        return Q(**{prefix + name: value for name, value in lookups.items()})
+
     if is_level:
-        return Q(status=GRADED, level=key)
+        return q(status=GRADED, level=key)
     if key == MISSING:
-        return Q(status=MISSING) | Q(status=PENDING, missing_after__lt=today)
+        return q(status=MISSING) | q(status=PENDING, missing_after__lt=today)
     if key == PENDING:
-        return Q(status=PENDING) & ~Q(missing_after__lt=today)
-    return Q(status=key)
+        return q(status=PENDING) & ~q(missing_after__lt=today)
+    return q(status=key)
 
 
 class GradeQuerySet(models.QuerySet):

@@ -35,7 +35,7 @@ from indicators.evaluation import (
     update_scheme,
 )
 from indicators.models import ConfirmedBaseline, GradingScheme, Indicator, Report
-from indicators.progress.filters import IndicatorFilter, grade_matches
+from indicators.progress.filters import IndicatorFilter, grade_condition, with_grade_columns
 from indicators.progress.forms import ActivateForm, BaselineForm, DashboardViewForm, ThresholdForm, mark_errors
 from indicators.progress.overview import (
     SHORTFALL,
@@ -49,7 +49,7 @@ from indicators.progress.overview import (
 )
 from indicators.progress.pages import indicator_context, measure_context, measure_for, year_headers
 from indicators.progress.report_xlsx import list_workbook, progress_workbook
-from indicators.progress.tables import IndicatorTable, baseline_text, display_years, list_rows, printed_tables
+from indicators.progress.tables import IndicatorTable, baseline_text, display_years, printed_tables
 from indicators.progress.years import report_year, selected_year
 from measures.models import Vision
 from setagaya_plan.core.access import is_planner, planner_required
@@ -102,29 +102,30 @@ def dashboard(request):
 
 
 def _list_context(request) -> dict:
+    """The filtered indicators joined with the year's stored grade, filtered, sorted and paged by the database."""
     today = timezone.localdate()
     year, _, years = selected_year(request, today)
     data = request.GET.copy()
     data["year"] = str(year)
     scheme = active_scheme()
-    filterset = IndicatorFilter(data, queryset=all_indicators(), scheme=scheme, years=years)
+    joined = with_grade_columns(all_indicators().with_year_grade(year), scheme, today)
+    filterset = IndicatorFilter(data, queryset=joined, scheme=scheme, years=years)
     filterset.is_valid()
     mark_errors(filterset.form)
     cleaned = getattr(filterset.form, "cleaned_data", {})
-    indicators = list(filterset.qs)
-    evaluator = Evaluator(indicators, scheme=scheme, today=today)
-    rows = list_rows(indicators, evaluator, year)
+    indicators = filterset.qs
     if cleaned.get("grade"):
-        rows = [row for row in rows if grade_matches(row.grade, cleaned["grade"])]
-    table = IndicatorTable(rows)
+        indicators = indicators.filter(grade_condition(cleaned["grade"], scheme, today))
+    table = IndicatorTable(indicators, scheme=scheme, year=year, today=today)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return {
         "filterset": filterset,
         "table": table,
-        "rows": rows,
+        "indicators": indicators,
         "year": year,
         "year_label": fiscal_year_label(year),
-        "evaluator": evaluator,
+        "scheme": scheme,
+        "today": today,
         **legend_context(scheme),
     }
 
@@ -146,8 +147,9 @@ def indicator_export(request, fmt: str):
     if fmt not in ("xlsx", "csv"):
         raise Http404("形式は xlsx か csv です。")
     context = _list_context(request)
-    ordered = [row.record.indicator for row in context["table"].rows]
-    lines = year_lines(ordered, context["evaluator"], context["year"])
+    ordered = [row.record for row in context["table"].rows]  # every page, in the table's order
+    evaluator = Evaluator(ordered, scheme=context["scheme"], today=context["today"])
+    lines = year_lines(ordered, evaluator, context["year"])
     stamp = f"{context['year']}_{timezone.localdate():%Y%m%d}"
     if fmt == "csv":
         data = excel_csv(headers(LIST_COLUMNS), (cells(LIST_COLUMNS, line) for line in lines))
