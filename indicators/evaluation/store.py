@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
+from django.db import transaction
+
 from indicators.evaluation.data import Calendar, Scheme, Status
 from indicators.evaluation.evaluator import Evaluator
 from indicators.evaluation.grading import IndicatorGrade, grade_indicator
@@ -73,30 +75,35 @@ def regrade_all() -> int:
     return Grade.objects.count()
 
 
+@transaction.atomic
 def _refresh(indicator_ids: set[int] | None, years: set[int] | None) -> None:
-    indicators = Indicator.objects.with_structure().order_by("pk")
-    if indicator_ids is not None:
-        indicators = indicators.filter(pk__in=indicator_ids)
+    if indicator_ids is None:
+        ids = list(Indicator.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = sorted(indicator_ids)
     all_years = list(plan_years())
-    chosen = sorted(y for y in all_years if years is None or y in years)
-    stale = Grade.objects.all()
-    if indicator_ids is not None:
-        stale = stale.filter(indicator_id__in=indicator_ids)
-    if years is not None:
-        stale = stale.filter(fiscal_year__in=chosen)
-    stale.delete()
+    chosen = [y for y in all_years if years is None or y in years]
     scheme = active_scheme()
-    ids = list(indicators.values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
-        chunk = list(indicators.filter(pk__in=ids[start : start + CHUNK]))
-        # Graded as of no day: nothing is overdue, so what waits for an actual is "pending" (see missing_after).
-        evaluator = Evaluator(chunk, scheme=scheme, today=datetime.date.min)
-        rows = []
-        for indicator in chunk:
-            for year in chosen:
-                grade = evaluator.grade(indicator, year)
-                rows.extend(_rows(indicator, grade, evaluator, all_years[0]))
-        Grade.objects.bulk_create(rows, batch_size=1000)
+        _refresh_chunk(ids[start : start + CHUNK], chosen if years is not None else None, all_years, scheme)
+
+
+def _refresh_chunk(ids: list[int], years: list[int] | None, all_years: list[int], scheme: Scheme) -> None:
+    # Two transactions refreshing the same indicator (a save beside a scheme change) take turns, in pk order so they
+    # never deadlock; the second then reads what the first committed instead of inserting beside its rows.
+    list(Indicator.objects.filter(pk__in=ids).order_by("pk").select_for_update().values_list("pk", flat=True))
+    stale = Grade.objects.filter(indicator_id__in=ids)
+    if years is not None:
+        stale = stale.filter(fiscal_year__in=years)
+    stale.delete()
+    chunk = list(Indicator.objects.with_structure().filter(pk__in=ids).order_by("pk"))
+    # Graded as of no day: nothing is overdue, so what waits for an actual is "pending" (see missing_after).
+    evaluator = Evaluator(chunk, scheme=scheme, today=datetime.date.min)
+    rows = []
+    for indicator in chunk:
+        for year in years if years is not None else all_years:
+            rows.extend(_rows(indicator, evaluator.grade(indicator, year), evaluator, all_years[0]))
+    Grade.objects.bulk_create(rows, batch_size=1000)
 
 
 def _rows(indicator, grade: IndicatorGrade, evaluator: Evaluator, first_year: int) -> list[Grade]:

@@ -105,13 +105,12 @@ class Grade(models.Model):
     class Meta:
         verbose_name = "評価（保存済）"
         verbose_name_plural = "評価（保存済）"
+        # (indicator, fiscal_year) leads the unique index: the indicator list joins an indicator's grade of a year
+        # through it; the dashboard counts a year's grades per measure through the other.
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "measure", "fiscal_year"], name="grade_once_per_place_year")
+            models.UniqueConstraint(fields=["indicator", "fiscal_year", "measure"], name="grade_once_per_place_year")
         ]
-        indexes = [
-            models.Index(fields=["fiscal_year", "measure"], name="grade_year_measure"),
-            models.Index(fields=["fiscal_year", "relisted", "rank"], name="grade_year_rank"),
-        ]
+        indexes = [models.Index(fields=["fiscal_year", "measure"], name="grade_year_measure")]
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.fiscal_year} {self.level or self.status}"
