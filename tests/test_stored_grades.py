@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from bench.plan_data import approve
 from indicators.entry.workflow import REPORT_REVIEW, SeriesValue, save_report, set_deadline
-from indicators.evaluation import Evaluator, activate_scheme, confirm_baseline, update_scheme
+from indicators.evaluation import Evaluator, activate_scheme, confirm_baseline, refresh_grades, update_scheme
 from indicators.importing import flat
 from indicators.importing.preview import apply_upload
 from indicators.models import Grade, GradingScheme, Indicator, Relisting, Report, Series
@@ -250,3 +250,14 @@ def test_regrade_rebuilds_every_row(planner_user):
     out = StringIO()
     call_command("regrade", if_empty=True, stdout=out)
     assert out.getvalue() == ""  # grades exist: nothing to do
+
+
+def test_a_refresh_rewrites_only_the_grades_that_change(planner_user, approver_user):
+    before = dict(Grade.objects.values_list("pk", "indicator__code"))
+    refresh_grades()
+    assert dict(Grade.objects.values_list("pk", "indicator__code")) == before  # nothing changed, nothing written
+    approve(Indicator.objects.get(code=TRAINING), 2024, planner_user, {"": 5}, approver=approver_user)
+    after = dict(Grade.objects.values_list("pk", "indicator__code"))
+    rewritten = {before[pk] for pk in set(before) - set(after)}
+    assert rewritten == {TRAINING}
+    assert_fresh("one approval")

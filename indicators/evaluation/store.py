@@ -89,30 +89,71 @@ def _refresh(indicator_ids: set[int] | None, years: set[int] | None) -> None:
 
 
 def _refresh_chunk(ids: list[int], years: list[int] | None, all_years: list[int], scheme: Scheme) -> None:
+    """Grade a chunk of indicators and write only the rows that differ from what is stored (a threshold change
+    rewrites the grades it changes, not the plan)."""
     # Two transactions refreshing the same indicator (a save beside a scheme change) take turns, in pk order so they
     # never deadlock; the second then reads what the first committed instead of inserting beside its rows.
     list(Indicator.objects.filter(pk__in=ids).order_by("pk").select_for_update().values_list("pk", flat=True))
-    stale = Grade.objects.filter(indicator_id__in=ids)
+    stored = Grade.objects.filter(indicator_id__in=ids)
     if years is not None:
-        stale = stale.filter(fiscal_year__in=years)
-    stale.delete()
+        stored = stored.filter(fiscal_year__in=years)
+    existing = {
+        (indicator_id, year, measure_id): (pk, tuple(values))
+        for pk, indicator_id, year, measure_id, *values in stored.values_list(
+            "pk", "indicator_id", "fiscal_year", "measure_id", *STORED_FIELDS
+        )
+    }
     chunk = list(Indicator.objects.with_structure().filter(pk__in=ids).order_by("pk"))
     # Graded as of no day: nothing is overdue, so what waits for an actual is "pending" (see missing_after).
     evaluator = Evaluator(chunk, scheme=scheme, today=datetime.date.min)
-    rows = []
+    fresh = {}
     for indicator in chunk:
         for year in years if years is not None else all_years:
-            rows.extend(_rows(indicator, evaluator.grade(indicator, year), evaluator, all_years[0]))
-    Grade.objects.bulk_create(rows, batch_size=1000)
+            fresh.update(_rows(indicator, evaluator.grade(indicator, year), evaluator, all_years[0]))
+    stale = {pk for key, (pk, values) in existing.items() if fresh.get(key) != values}
+    for start in range(0, len(stale), 500):
+        Grade.objects.filter(pk__in=sorted(stale)[start : start + 500]).delete()
+    Grade.objects.bulk_create(
+        [
+            Grade(
+                indicator_id=key[0],
+                fiscal_year=key[1],
+                measure_id=key[2],
+                **dict(zip(STORED_FIELDS, values, strict=True)),
+            )
+            for key, values in fresh.items()
+            if key not in existing or existing[key][0] in stale
+        ],
+        batch_size=1000,
+    )
 
 
-def _rows(indicator, grade: IndicatorGrade, evaluator: Evaluator, first_year: int) -> list[Grade]:
+# What a stored grade holds besides where and when it is (indicator, fiscal year, measure).
+STORED_FIELDS = (
+    "relisted",
+    "status",
+    "level",
+    "rank",
+    "missing_after",
+    "counts_as_met",
+    "needs_attention",
+    "regressed",
+    "misses_target",
+    "due",
+    "approved",
+    "achievement",
+    "progress",
+    "pace",
+    "target_value",
+)
+
+
+def _rows(indicator, grade: IndicatorGrade, evaluator: Evaluator, first_year: int) -> dict[tuple, tuple]:
+    """{(indicator, year, measure): the values of STORED_FIELDS} for each measure the indicator is printed in."""
     scheme = evaluator.scheme
     main = grade.main
     values = {
-        "indicator": indicator,
-        "fiscal_year": grade.year,
-        "status": grade.status,
+        "status": str(grade.status),
         "level": grade.level.code if grade.is_graded else "",
         "rank": rank_of(grade.level.code if grade.is_graded else grade.status, scheme),
         "missing_after": _missing_after(indicator, grade, evaluator, first_year),
@@ -127,10 +168,10 @@ def _rows(indicator, grade: IndicatorGrade, evaluator: Evaluator, first_year: in
         "pace": _rate(main.pace if main else None),
         "target_value": grade.target_value,
     }
-    return [
-        Grade(measure_id=measure.pk, relisted=index > 0, **values)
+    return {
+        (indicator.pk, grade.year, measure.pk): tuple({**values, "relisted": index > 0}[name] for name in STORED_FIELDS)
         for index, measure in enumerate(indicator.listed_measures())
-    ]
+    }
 
 
 def rank_of(key: str, scheme: Scheme) -> int:
