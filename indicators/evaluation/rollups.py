@@ -116,6 +116,11 @@ class Tally:
     def completeness(self) -> Decimal | None:
         return share(self.complete, self.due)
 
+    @property
+    def other(self) -> int:
+        """Indicators without a grade this year (未入力, 集計中, 判定年度前 …)."""
+        return self.total - self.graded
+
     def segments(self, scheme: Scheme) -> list[dict]:
         return segments(self.counts, self.total, scheme)
 

@@ -1,9 +1,9 @@
 """What the dashboard, the annual report, its workbook and the public home show: one row per 推進施策 and per
 基本目標 with its roll-up, the legend, and which indicators and unapproved actuals a user sees.
 
-The dashboard reads the stored grades (indicators.models.Grade) with SQL: a fixed number of queries whose cost
-follows the number of 推進施策, not of indicators (`dashboard_goals`). The annual report, its workbook and the public
-home still grade their indicators with an Evaluator (`measure_rows`, `goal_sections`).
+The dashboard and the public home read the stored grades (indicators.models.Grade) with SQL: a fixed number of
+queries whose cost follows the number of 推進施策, not of indicators (`dashboard_goals`). The annual report and its
+workbook still grade their indicators with an Evaluator (`measure_rows`, `goal_sections`).
 """
 
 from __future__ import annotations
@@ -196,14 +196,14 @@ class DashboardRow:
         return (-share, -self.tally.attention)
 
 
-def _row(measure: Measure, tally: Tally, scheme: Scheme) -> DashboardRow:
+def _row(measure: Measure, tally: Tally, scheme: Scheme, url_name: str) -> DashboardRow:
     verdict = verdict_key(tally)
     return DashboardRow(
         measure=measure,
         tally=tally,
         verdict=verdict,
         badge=VERDICTS[verdict],
-        url=measure_url(measure),
+        url=measure_url(measure, url_name),
         level_counts=[tally.counts[level.code] for level in scheme.levels],
         segments=tally.segments(scheme),
     )
@@ -242,19 +242,26 @@ def _flagged(grades, per_measure: int, scheme: Scheme) -> dict[int, list]:
 
 
 def dashboard_goals(
-    year: int, scheme: Scheme, today: datetime.date, order: str = PLAN_ORDER, shortfall_only: bool = False
+    year: int,
+    scheme: Scheme,
+    today: datetime.date,
+    order: str = PLAN_ORDER,
+    shortfall_only: bool = False,
+    url_name: str = "progress:measure",
+    flagged: bool = True,
 ) -> tuple[Tally, list[dict]]:
     """The plan's total and, per 基本目標, its total and one row per 推進施策 (【再掲】 counted in each measure they are
     printed in, once in the goal's and the plan's totals), sorted worst first or filtered to those falling short
-    on request. A fixed number of queries whatever the plan's size."""
+    on request; the public home (url_name public:measure) lists no flagged indicator. A fixed number of queries
+    whatever the plan's size."""
     grades = Grade.objects.of_year(year)
     by_measure = tallies(grades, "measure", scheme, today)
     by_goal = tallies(grades.own(), "measure__goal", scheme, today)
-    flagged = _flagged(grades, FLAGGED_SHOWN, scheme)
+    first_flagged = _flagged(grades, FLAGGED_SHOWN, scheme) if flagged else {}
     rows = []
     for measure in Measure.objects.in_plan_order():
-        row = _row(measure, by_measure.get(measure.pk, Tally()), scheme)
-        row.flagged = flagged.get(measure.pk, [])
+        row = _row(measure, by_measure.get(measure.pk, Tally()), scheme, url_name)
+        row.flagged = first_flagged.get(measure.pk, [])
         rows.append(row)
     if shortfall_only:
         rows = [row for row in rows if row.tally.attention]
