@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from indicators.evaluation import refresh_grades
 from indicators.models import (
     ORIGINAL_NAME,
     SERIES_FIELDS,
@@ -315,4 +316,5 @@ def set_regrade(revision: PlanRevision, regrade: bool, *, user, reason: str = ""
         comment=reason,
     )
     revision.regrade = regrade
+    refresh_grades()  # every year may now be graded against other targets: the stored grades follow
     return True

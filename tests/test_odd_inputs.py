@@ -72,6 +72,7 @@ KNOWN_QUERY = {
     "q",
     "next",
     "targets",
+    "show",
 }
 # Forms whose sending would end the session or is no request a person makes with garbage.
 SKIPPED_ACTIONS = ("/logout/", "/admin/logout/", "/password_change/")

@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from bench.plan_data import approve
 from indicators.importing import flat
-from indicators.models import Indicator, PlanRevision, Series, TargetVersion
+from indicators.models import Grade, Indicator, PlanRevision, Series, TargetVersion
 from setagaya_plan.core.models import AuditEntry
 from tests.import_files import build
 
@@ -270,3 +270,31 @@ def test_the_upload_page_asks_for_the_revision_and_previews_its_changes(workbook
     assert (revision.decided, revision.note) == (datetime.date(2026, 6, 1), "中間見直し")
     assert revision.created_by == planner_user
     assert TargetVersion.objects.filter(revision=revision).count() == 3
+
+
+@time_machine.travel(AFTER_2026, tick=False)
+def test_stored_grades_and_the_dashboard_read_against_both_targets(workbook, reported, planner_user, client):
+    approve(reported, 2026, planner_user, {"": 145})
+    _run(str(workbook), "--user", planner_user.username, *REVISION)
+    stored = {
+        grade.fiscal_year: (grade.target_revision, grade.target_value, grade.level)
+        for grade in Grade.objects.filter(indicator=reported, relisted=False)
+    }
+    assert stored[2024] == ("当初", 133, "met")
+    assert stored[2026] == ("令和8年度改定", 150, "mostly")
+
+    client.force_login(planner_user)
+
+    def measure_9(**query):
+        response = client.get(reverse("progress:dashboard"), {"year": "2026", **query})
+        rows = [row for goal in response.context["goals"] for row in goal["rows"]]
+        return next(row for row in rows if row.measure.number == 9), response.content.decode()
+
+    in_force, page = measure_9()
+    assert (in_force.tally.counts["met"], in_force.tally.counts["mostly"]) == (0, 1)
+    assert "当初目標で評価した参考の集計です" not in page
+    original, page = measure_9(targets="original")
+    assert (original.tally.counts["met"], original.tally.counts["mostly"]) == (1, 0)
+    assert "当初目標で評価した参考の集計です" in page
+    odd, page = measure_9(targets="<abc>")
+    assert odd.tally.counts["mostly"] == 1 and "評価に用いる目標は一覧から選んでください" in page

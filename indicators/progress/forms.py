@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from indicators.evaluation import IN_FORCE, ORIGINAL_TARGETS
 from indicators.models import GradingScheme
 from setagaya_plan.lib.numerals import plain_decimal
 from setagaya_plan.lib.value_input import ValueRules, parse_value
@@ -20,6 +21,38 @@ class YearForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = years
         self.fields["year"].error_messages["invalid_choice"] = "年度は一覧から選んでください。"
+
+
+class DashboardViewForm(forms.Form):
+    """How the dashboard lists its 推進施策: in the plan's order or worst first, all or only those falling short."""
+
+    sort = forms.ChoiceField(
+        label="並び順",
+        required=False,
+        choices=[("plan", "計画の順"), ("shortfall", "注意の割合が高い順")],
+    )
+    show = forms.ChoiceField(
+        label="表示する推進施策",
+        required=False,
+        choices=[("all", "すべて"), ("shortfall", "注意の指標がある推進施策だけ")],
+    )
+    # The official grades use the targets in force for each year; 当初目標 is a reference (docs/evaluation.md).
+    targets = forms.ChoiceField(
+        label="評価に用いる目標",
+        required=False,
+        choices=[(IN_FORCE, "各年度に適用される目標（改定後）"), (ORIGINAL_TARGETS, "当初目標")],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].error_messages["invalid_choice"] = f"{self.fields[name].label}は一覧から選んでください。"
+
+    def choice(self, name: str) -> str:
+        """The valid choice, else the first (a bad value in the address shows the default and says so)."""
+        if self.is_valid() and self.cleaned_data.get(name):
+            return self.cleaned_data[name]
+        return self.fields[name].choices[0][0]
 
 
 def mark_errors(form: forms.Form) -> None:

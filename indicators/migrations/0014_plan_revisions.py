@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0012_old_logs_removed'),
+        ('indicators', '0013_stored_grades'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -35,7 +35,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0013_plan_revisions"),
+        ("indicators", "0014_plan_revisions"),
     ]
 
     operations = [
