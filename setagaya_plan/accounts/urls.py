@@ -1,4 +1,7 @@
-"""/accounts/: the login locks in force, for planners (password change is Django's own, in setagaya_plan/urls.py)."""
+"""/accounts/: where each role lands after login; the login locks in force, for planners.
+
+The password change is Django's own, in setagaya_plan/urls.py.
+"""
 
 from django.urls import path
 
@@ -7,6 +10,7 @@ from setagaya_plan.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("start/", views.landing, name="landing"),
     path("lockouts/", views.lockouts, name="lockouts"),
     path("lockouts/unlock/", views.unlock, name="unlock"),
 ]
