@@ -337,6 +337,64 @@ def test_missing_the_target_without_factor_analysis_is_refused_and_nothing_saved
     assert report_of(TRAINING) is None
 
 
+def notice_in(page: str) -> str:
+    return page.split('id="shortfall-notice">')[1].split("</p>")[0] if 'id="shortfall-notice"' in page else ""
+
+
+@pytest.mark.parametrize(
+    "code, values, texts, expected",
+    [
+        # 3 < 5 研修: both reasons blank.
+        (
+            TRAINING,
+            {"": "3"},
+            {},
+            "保存した実績は目標に届いていません。提出するときは要因分析と今後の方向性の入力が必要です。",
+        ),
+        # 14.0% above the 13.5% a downward indicator aims at.
+        (ISOLATION, {"": "14.0"}, {"next_steps": "周知を増やす"}, "提出するときは要因分析の入力が必要です。"),
+        (MAP, {"": "一部運用"}, {"self_grade": "mostly"}, "自己評価が「達成」ではありません。"),
+        # One part of two below its target (a) 60件).
+        (EVACUATION, {"a": "50", "b": "640"}, {}, "保存した実績は目標に届いていません。"),
+    ],
+)
+def test_a_saved_draft_below_target_says_early_that_submitting_needs_analysis(
+    client, entry_user, section, code, values, texts, expected
+):
+    client.force_login(entry_user)
+    assert post(client, code, values, **texts).status_code == 302
+    assert report_of(code).status == Report.Status.DRAFT
+    assert expected in notice_in(client.get(url(code)).content.decode())
+
+
+@pytest.mark.parametrize(
+    "code, values, texts",
+    [
+        (TRAINING, {"": "5"}, {}),  # meets 5
+        (TRAINING, {"": "3"}, {"factor_analysis": "講師の確保が遅れた", "next_steps": "年度当初に確保する"}),
+        (MAP, {"": "全面運用"}, {"self_grade": "met"}),
+        (EVACUATION, {"a": "", "b": ""}, {}),  # nothing typed yet: nothing to say
+    ],
+)
+def test_no_early_word_when_nothing_is_short_or_the_reasons_are_written(
+    client, entry_user, section, code, values, texts
+):
+    client.force_login(entry_user)
+    assert post(client, code, values, **texts).status_code == 302
+    assert notice_in(client.get(url(code)).content.decode()) == ""
+
+
+def test_the_early_word_is_for_staff_and_not_on_a_submitted_report(client, entry_user, approver_user, section):
+    client.force_login(entry_user)
+    post(client, TRAINING, {"": "3"})
+    client.force_login(approver_user)
+    assert notice_in(client.get(url(TRAINING)).content.decode()) == ""
+    client.force_login(entry_user)
+    post(client, TRAINING, {"": "3"}, action="submit", version=1, factor_analysis="講師不足", next_steps="早めに確保")
+    assert report_of(TRAINING).status == Report.Status.SUBMITTED
+    assert notice_in(client.get(url(TRAINING)).content.decode()) == ""
+
+
 def test_a_downward_indicator_misses_its_target_above_its_target(client, entry_user, section):
     client.force_login(entry_user)
     page = post(client, ISOLATION, {"": "14.0"}, action="submit").content.decode()  # aims down to 13.5%

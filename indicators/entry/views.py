@@ -36,7 +36,7 @@ from indicators.entry.forms import (
 from indicators.entry.grid import grid_rows, save_grid
 from indicators.entry.proposals import proposal_for
 from indicators.entry.queue import work_queue
-from indicators.entry.workflow import REPORT_REVIEW, save_report, set_deadline, set_year_lock
+from indicators.entry.workflow import REPORT_REVIEW, save_report, set_deadline, set_year_lock, shortfall_notice
 from indicators.models import OUTSTANDING_STATUSES, Indicator, Report, YearStatus
 from measures.models import Measure
 from setagaya_plan.core import audit
@@ -302,6 +302,7 @@ def _render_entry(request, indicator, year, *, form=None, review_form=None, reop
             "conflict": conflict,
             "conflict_lines": conflict_lines,
             "may_enter": may_enter,
+            "shortfall_notice": shortfall_notice(report) if may_enter else "",
             "is_viewer_only": not may_enter and not can_approve(user, indicator),
         },
     )
