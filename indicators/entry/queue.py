@@ -24,18 +24,12 @@ from setagaya_plan.core.access import Role, is_planner, sections_of
 from setagaya_plan.core.fiscal_years import current_fiscal_year, fiscal_year_label, plan_years, years_up_to_now
 from setagaya_plan.core.models import FiscalYearSetting
 
-# Kinds of work, in the order the queue shows them, with what the person is asked to do.
+# Kinds of work, in the order the queue shows them (the template words what the person is asked to do).
 APPROVE = "approve"
 RETURNED = "returned"
 OVERDUE = "overdue"
 NOT_SUBMITTED = "not_submitted"
 KIND_ORDER = (APPROVE, RETURNED, OVERDUE, NOT_SUBMITTED)
-KIND_LABELS = {
-    APPROVE: "承認待ち",
-    RETURNED: "差戻し",
-    OVERDUE: "期限超過",
-    NOT_SUBMITTED: "未提出",
-}
 
 
 @dataclass(frozen=True)
@@ -53,10 +47,6 @@ class QueueItem:
     @property
     def status_label(self) -> str:
         return YearStatus(self.status).label
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
 
 
 @dataclass(frozen=True)

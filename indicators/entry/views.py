@@ -97,10 +97,6 @@ class IndicatorRow:
     def status_label(self) -> str:
         return YearStatus(self.status).label
 
-    @property
-    def is_returned(self) -> bool:
-        return self.status == YearStatus.RETURNED
-
 
 def _rows(indicators, fiscal_year: int, setting: FiscalYearSetting, today) -> list[IndicatorRow]:
     """Rows from indicators fetched with for_entry() and with_year_report(fiscal_year)."""
