@@ -52,8 +52,7 @@ def change_warning(old_value: Decimal | None, old_text: str, new_value: Decimal 
         if abs(change) > LARGE_CHANGE:
             sign = "+" if change > 0 else "−"
             return (
-                f"{sign}{abs(change):,.1f}%の変更です（±50%を超えています）。"
-                "桁や単位の誤りがないか確認してください。"
+                f"{sign}{abs(change):,.1f}%の変更です（±50%を超えています）。桁や単位の誤りがないか確認してください。"
             )
     return ""
 
