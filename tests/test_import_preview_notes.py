@@ -7,10 +7,12 @@ of kind (number ↔ words) or beyond ±50 %; 取り込む at the top and the bot
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from indicators.importing.change_notes import change_warning
@@ -104,3 +106,12 @@ def test_the_page_counts_and_marks_the_rows_to_look_at(preview_page):
     assert preview_page.count("<strong>要確認：</strong>") == 2
     assert '<del><span class="visually-hidden">変更前 </span>8件</del>' in preview_page
     assert "<ins>20件</ins>" in preview_page
+
+
+def test_the_command_prints_the_warnings(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(_targets("abc", 20))
+    out = io.StringIO()
+    call_command("import_plan_workbook", str(path), "--dry-run", stdout=out)
+    assert "令和6年度（2024年度）目標 8件 → abc" in out.getvalue()
+    assert "    要確認：令和6年度（2024年度）目標：数値が文章に変わります。" in out.getvalue()
