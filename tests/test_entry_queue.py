@@ -14,11 +14,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from consultations.models import District
 from indicators.entry.queue import work_queue
 from indicators.entry.workflow import REPORT_REVIEW, SeriesValue, save_report
 from indicators.models import Indicator
 from setagaya_plan.core import review
-from setagaya_plan.core.models import FiscalYearSetting, Membership
+from setagaya_plan.core.models import FiscalYearSetting, Membership, Section
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +177,7 @@ def test_status_counts_leave_out_statuses_at_zero(client, entry_user):
 )
 def test_each_role_lands_on_its_own_work(client, users_by_role, role, landing):
     response = client.post(reverse("login"), {"username": users_by_role[role].username, "password": PASSWORD})
-    assert response.status_code == 302 and response.url == reverse("accounts:landing")
+    assert response.status_code == 302 and response.url == reverse("landing")
     assert client.get(response.url).url == reverse(landing)
 
 
@@ -189,6 +190,15 @@ def test_a_user_without_a_role_lands_on_the_plan_and_a_next_page_wins(client, dj
     assert response.url == "/consultations/"
 
 
+def test_a_districts_own_staff_land_on_their_counts(client, django_user_model):
+    from_district = Section.objects.create(name="池尻まちづくりセンター")  # owns no indicator
+    District.objects.filter(code="ikejiri").update(section=from_district)
+    user = django_user_model.objects.create_user("ikejiri_staff", password=PASSWORD)
+    Membership.objects.create(user=user, section=from_district, role=Membership.Role.ENTRY)
+    client.force_login(user)
+    assert client.get(reverse("landing")).url == reverse("consultations:entry")
+
+
 def test_the_landing_page_asks_for_a_login(client):
-    response = client.get(reverse("accounts:landing"))
+    response = client.get(reverse("landing"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))

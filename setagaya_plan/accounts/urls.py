@@ -1,4 +1,4 @@
-"""/accounts/: where each role lands after login; the login locks in force, for planners.
+"""/accounts/: the login locks in force, for planners.
 
 The password change is Django's own, in setagaya_plan/urls.py.
 """
@@ -10,7 +10,6 @@ from setagaya_plan.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("start/", views.landing, name="landing"),
     path("lockouts/", views.lockouts, name="lockouts"),
     path("lockouts/unlock/", views.unlock, name="unlock"),
 ]

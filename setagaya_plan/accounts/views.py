@@ -6,26 +6,18 @@ from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from setagaya_plan.accounts.lockout import locks_in_force
 from setagaya_plan.core import audit
-from setagaya_plan.core.access import landing_url_name, planner_required
+from setagaya_plan.core.access import planner_required
 from setagaya_plan.core.models import AuditEntry
 
 
 class UnlockForm(forms.Form):
     kind = forms.ChoiceField(choices=[("username", "ユーザー名"), ("ip_address", "接続元アドレス")])
     value = forms.CharField(max_length=255)
-
-
-@login_required
-@require_GET
-def landing(request):
-    """LOGIN_REDIRECT_URL: each role lands on its own work (setagaya_plan.core.access.landing_url_name)."""
-    return redirect(landing_url_name(request.user))
 
 
 @planner_required
