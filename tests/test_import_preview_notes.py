@@ -102,7 +102,7 @@ def test_the_page_offers_confirm_at_the_top_and_the_bottom_of_the_list(preview_p
 
 
 def test_the_page_counts_and_marks_the_rows_to_look_at(preview_page):
-    assert "±50%を超える変更が 1 件あります" in preview_page  # one row holds both warnings
+    assert "±50%を超える変更を含む行が 1 件あります" in preview_page  # one row holds both warnings
     assert preview_page.count("<strong>要確認：</strong>") == 2
     assert '<del><span class="visually-hidden">変更前 </span>8件</del>' in preview_page
     assert "<ins>20件</ins>" in preview_page
