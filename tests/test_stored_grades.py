@@ -29,7 +29,7 @@ from indicators.evaluation import Evaluator, activate_scheme, confirm_baseline, 
 from indicators.importing import flat
 from indicators.importing.preview import apply_upload
 from indicators.models import Grade, GradingScheme, Indicator, Relisting, Report, Series
-from measures.models import Vision
+from measures.models import Plan, Vision
 from setagaya_plan.core import review
 from setagaya_plan.core.fiscal_years import plan_years
 from tests.admin_forms import unchanged_post_data
@@ -212,6 +212,12 @@ def test_stored_grades_follow_every_kind_of_write(
     _post_admin(admin_client, Relisting, relisting.pk, number="9-⑧")
     assert Grade.objects.filter(indicator=training, measure=elsewhere.measure, relisted=True).exists()
     assert_fresh("a 【再掲】 in the admin")
+
+    # The plan's period, shortened in the admin: no grade is kept for a year outside it.
+    plan = Plan.objects.get()
+    _post_admin(admin_client, Plan, plan.pk, end_fiscal_year="2029")
+    assert not Grade.objects.filter(fiscal_year__gt=2029).exists()
+    assert_fresh("the plan's period in the admin")
 
     # A confirmed baseline, the thresholds, the active scheme.
     confirm_baseline(series, Decimal(100), "令和5年度実績（確定値）", "決算で確定", planner_user)
