@@ -29,6 +29,7 @@ from indicators.evaluation import Evaluator, activate_scheme, confirm_baseline, 
 from indicators.importing import flat
 from indicators.importing.preview import apply_upload
 from indicators.models import Grade, GradingScheme, Indicator, Relisting, Report, Series
+from indicators.progress.overview import SHORTFALL, all_indicators, dashboard_goals, evaluated_goals
 from measures.models import Plan, Vision
 from setagaya_plan.core import review
 from setagaya_plan.core.fiscal_years import plan_years
@@ -267,3 +268,23 @@ def test_a_refresh_rewrites_only_the_grades_that_change(planner_user, approver_u
     rewritten = {before[pk] for pk in set(before) - set(after)}
     assert rewritten == {TRAINING}
     assert_fresh("one approval")
+
+
+def test_the_dashboard_counted_by_the_database_is_the_one_graded_in_python(planner_user, approver_user):
+    approve(Indicator.objects.get(code=TRAINING), 2024, planner_user, {"": 3}, approver=approver_user)
+    approve(Indicator.objects.get(code="G1-M09-V1-A1"), 2024, planner_user, {"": 140}, approver=approver_user)
+    today = MAY_2025
+    indicators = list(all_indicators())
+    evaluator = Evaluator(indicators, today=today)
+    stored_total, stored_goals = dashboard_goals(2024, evaluator.scheme, today, order=SHORTFALL)
+    live_total, live_goals = evaluated_goals(indicators, evaluator, 2024, order=SHORTFALL)
+    assert stored_total == live_total
+    for stored_goal, live_goal in zip(stored_goals, live_goals, strict=True):
+        assert stored_goal["tally"] == live_goal["tally"]
+        assert [(r.measure.pk, r.tally, r.verdict) for r in stored_goal["rows"]] == [
+            (r.measure.pk, r.tally, r.verdict) for r in live_goal["rows"]
+        ]
+        assert [[f.indicator.code for f in r.flagged] for r in stored_goal["rows"]] == [
+            [f.indicator.code for f in r.flagged] for r in live_goal["rows"]
+        ]
+    assert stored_goals[0]["rows"][0].verdict == "behind"

@@ -263,6 +263,10 @@ def dashboard_goals(
         row = _row(measure, by_measure.get(measure.pk, Tally()), scheme, url_name)
         row.flagged = first_flagged.get(measure.pk, [])
         rows.append(row)
+    return total_tally(grades.own(), scheme, today), _goals(rows, by_goal, scheme, order, shortfall_only)
+
+
+def _goals(rows: list[DashboardRow], by_goal: dict, scheme: Scheme, order: str, shortfall_only: bool) -> list[dict]:
     if shortfall_only:
         rows = [row for row in rows if row.tally.attention]
     if order == SHORTFALL:
@@ -280,7 +284,48 @@ def dashboard_goals(
                 "rows": [row for row in rows if row.measure.goal_id == goal.pk],
             }
         )
-    return total_tally(grades.own(), scheme, today), goals
+    return goals
+
+
+def tally_of(result: Rollup) -> Tally:
+    """The numbers of a Rollup graded in Python, as the dashboard shows a Tally."""
+    return Tally(
+        counts=result.counts,
+        total=result.total,
+        graded=result.graded,
+        met=result.met,
+        due=result.due,
+        complete=result.complete,
+        attention=len(result.attention),
+        regressed=result.regressed,
+    )
+
+
+@dataclass(frozen=True)
+class FlaggedView:
+    """A flagged indicator as the dashboard lists it (what a stored Grade row gives: its indicator and badge)."""
+
+    indicator: Indicator
+    badge: object
+
+
+def evaluated_goals(
+    indicators: list, evaluator: Evaluator, year: int, order: str = PLAN_ORDER, shortfall_only: bool = False
+) -> tuple[Tally, list[dict]]:
+    """The dashboard's rows graded in Python by an Evaluator instead of read from the stored grades: for a view the
+    store does not keep (grades against other targets than those in force). Costs what the plan costs."""
+    scheme = evaluator.scheme
+    rows = []
+    for measure_row in measure_rows(indicators, evaluator, year):
+        row = _row(measure_row.measure, tally_of(measure_row.rollup), scheme, "progress:measure")
+        row.flagged = [FlaggedView(indicator, grade) for indicator, grade in measure_row.attention[:FLAGGED_SHOWN]]
+        rows.append(row)
+    by_goal = {
+        goal: tally_of(evaluator.rollup([i for i in indicators if i.vision.measure.goal_id == goal], year, unique=True))
+        for goal in {row.measure.goal_id for row in rows}
+    }
+    total = tally_of(evaluator.rollup(indicators, year, unique=True))
+    return total, _goals(rows, by_goal, scheme, order, shortfall_only)
 
 
 def verdict_legend() -> list[tuple[Badge, str]]:
