@@ -12,9 +12,13 @@ class GoalInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class PlanAdmin(RegradesAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "start_fiscal_year", "end_fiscal_year", "mid_review_fiscal_year"]
     inlines = [GoalInline]
+
+    def regraded_ids(self, obj) -> list[int]:
+        # The plan's period is the years every indicator is graded for.
+        return indicator_ids(Q())
 
 
 class MeasureInline(admin.TabularInline):

@@ -29,7 +29,8 @@ from indicators.evaluation import Evaluator, activate_scheme, confirm_baseline, 
 from indicators.importing import flat
 from indicators.importing.preview import apply_upload
 from indicators.models import Grade, GradingScheme, Indicator, Relisting, Report, Series
-from measures.models import Vision
+from indicators.progress.overview import SHORTFALL, all_indicators, dashboard_goals, evaluated_goals
+from measures.models import Plan, Vision
 from setagaya_plan.core import review
 from setagaya_plan.core.fiscal_years import plan_years
 from tests.admin_forms import unchanged_post_data
@@ -214,6 +215,12 @@ def test_stored_grades_follow_every_kind_of_write(
     assert Grade.objects.filter(indicator=training, measure=elsewhere.measure, relisted=True).exists()
     assert_fresh("a 【再掲】 in the admin")
 
+    # The plan's period, shortened in the admin: no grade is kept for a year outside it.
+    plan = Plan.objects.get()
+    _post_admin(admin_client, Plan, plan.pk, end_fiscal_year="2029")
+    assert not Grade.objects.filter(fiscal_year__gt=2029).exists()
+    assert_fresh("the plan's period in the admin")
+
     # A confirmed baseline, the thresholds, the active scheme.
     confirm_baseline(series, Decimal(100), "令和5年度実績（確定値）", "決算で確定", planner_user)
     assert_fresh("a confirmed baseline")
@@ -262,3 +269,23 @@ def test_a_refresh_rewrites_only_the_grades_that_change(planner_user, approver_u
     rewritten = {before[pk] for pk in set(before) - set(after)}
     assert rewritten == {TRAINING}
     assert_fresh("one approval")
+
+
+def test_the_dashboard_counted_by_the_database_is_the_one_graded_in_python(planner_user, approver_user):
+    approve(Indicator.objects.get(code=TRAINING), 2024, planner_user, {"": 3}, approver=approver_user)
+    approve(Indicator.objects.get(code="G1-M09-V1-A1"), 2024, planner_user, {"": 140}, approver=approver_user)
+    today = MAY_2025
+    indicators = list(all_indicators())
+    evaluator = Evaluator(indicators, today=today)
+    stored_total, stored_goals = dashboard_goals(2024, evaluator.scheme, today, order=SHORTFALL)
+    live_total, live_goals = evaluated_goals(indicators, evaluator, 2024, order=SHORTFALL)
+    assert stored_total == live_total
+    for stored_goal, live_goal in zip(stored_goals, live_goals, strict=True):
+        assert stored_goal["tally"] == live_goal["tally"]
+        assert [(r.measure.pk, r.tally, r.verdict) for r in stored_goal["rows"]] == [
+            (r.measure.pk, r.tally, r.verdict) for r in live_goal["rows"]
+        ]
+        assert [[f.indicator.code for f in r.flagged] for r in stored_goal["rows"]] == [
+            [f.indicator.code for f in r.flagged] for r in live_goal["rows"]
+        ]
+    assert stored_goals[0]["rows"][0].verdict == "behind"

@@ -16,7 +16,6 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from indicators.evaluation import (
-    IN_FORCE,
     ORIGINAL_TARGETS,
     REGRESSED,
     VERDICT_EXPLANATIONS,
@@ -243,70 +242,6 @@ def _flagged(grades, per_measure: int, scheme: Scheme) -> dict[int, list]:
     return flagged
 
 
-def _stored(year: int, scheme: Scheme, today: datetime.date, flagged: bool) -> tuple:
-    """The tallies per 推進施策 and per 基本目標, the flagged grades and the plan's total, from the stored grades."""
-    grades = Grade.objects.of_year(year)
-    return (
-        tallies(grades, "measure", scheme, today),
-        tallies(grades.own(), "measure__goal", scheme, today),
-        _flagged(grades, FLAGGED_SHOWN, scheme) if flagged else {},
-        total_tally(grades.own(), scheme, today),
-    )
-
-
-def tally_of(result: Rollup) -> Tally:
-    """A roll-up of grades computed in Python as the numbers the dashboard shows."""
-    return Tally(
-        counts=result.counts,
-        total=result.total,
-        graded=result.graded,
-        met=result.met,
-        due=result.due,
-        complete=result.complete,
-        attention=len(result.attention),
-        regressed=result.regressed,
-    )
-
-
-@dataclass(frozen=True)
-class FlaggedGrade:
-    """A grade needing attention as the dashboard lists it (what a stored Grade gives it)."""
-
-    indicator: Indicator
-    badge: StoredGradeView
-    rank: int
-
-
-def _against_original(year: int, scheme: Scheme, today: datetime.date, flagged: bool) -> tuple:
-    """The same numbers graded live against 当初's targets (docs/evaluation.md): a reference the stored, official
-    grades do not keep. Grades every indicator once (the plan's size in Python, a fixed number of queries)."""
-    indicators = list(all_indicators())
-    evaluator = Evaluator(indicators, scheme=scheme, today=today, targets=ORIGINAL_TARGETS)
-    positions = {level.code: index for index, level in enumerate(scheme.levels)}
-    by_measure: dict[int, list] = defaultdict(list)
-    for indicator in indicators:
-        for measure in indicator.listed_measures():
-            by_measure[measure.pk].append(indicator)
-    first: dict[int, list] = {}
-    for measure_id, listed in by_measure.items() if flagged else ():
-        found = []
-        for indicator in listed:
-            grade = evaluator.grade(indicator, year)
-            if grade.needs_attention:
-                badge = StoredGradeView(grade.level.label, grade.level.icon, grade.level.colour, grade.regressed)
-                found.append(FlaggedGrade(indicator, badge, positions.get(grade.level.code, 0)))
-        first[measure_id] = sorted(found, key=lambda f: (f.rank, f.indicator.code))[:FLAGGED_SHOWN]
-    by_goal: dict[int, list] = defaultdict(list)
-    for indicator in indicators:
-        by_goal[indicator.vision.measure.goal_id].append(indicator)
-    return (
-        {pk: tally_of(evaluator.rollup(listed, year)) for pk, listed in by_measure.items()},
-        {pk: tally_of(evaluator.rollup(own, year, unique=True)) for pk, own in by_goal.items()},
-        first,
-        tally_of(evaluator.rollup(indicators, year, unique=True)),
-    )
-
-
 def dashboard_goals(
     year: int,
     scheme: Scheme,
@@ -315,20 +250,24 @@ def dashboard_goals(
     shortfall_only: bool = False,
     url_name: str = "progress:measure",
     flagged: bool = True,
-    targets: str = IN_FORCE,
 ) -> tuple[Tally, list[dict]]:
     """The plan's total and, per 基本目標, its total and one row per 推進施策 (【再掲】 counted in each measure they are
     printed in, once in the goal's and the plan's totals), sorted worst first or filtered to those falling short
-    on request; the public home (url_name public:measure) lists no flagged indicator. Read from the stored grades
-    in a fixed number of queries whatever the plan's size; against 当初目標 (`targets=ORIGINAL_TARGETS`, a
-    reference: docs/evaluation.md) graded live instead."""
-    source = _against_original if targets == ORIGINAL_TARGETS else _stored
-    by_measure, by_goal, first_flagged, total = source(year, scheme, today, flagged)
+    on request; the public home (url_name public:measure) lists no flagged indicator. A fixed number of queries
+    whatever the plan's size."""
+    grades = Grade.objects.of_year(year)
+    by_measure = tallies(grades, "measure", scheme, today)
+    by_goal = tallies(grades.own(), "measure__goal", scheme, today)
+    first_flagged = _flagged(grades, FLAGGED_SHOWN, scheme) if flagged else {}
     rows = []
     for measure in Measure.objects.in_plan_order():
         row = _row(measure, by_measure.get(measure.pk, Tally()), scheme, url_name)
         row.flagged = first_flagged.get(measure.pk, [])
         rows.append(row)
+    return total_tally(grades.own(), scheme, today), _goals(rows, by_goal, scheme, order, shortfall_only)
+
+
+def _goals(rows: list[DashboardRow], by_goal: dict, scheme: Scheme, order: str, shortfall_only: bool) -> list[dict]:
     if shortfall_only:
         rows = [row for row in rows if row.tally.attention]
     if order == SHORTFALL:
@@ -346,7 +285,60 @@ def dashboard_goals(
                 "rows": [row for row in rows if row.measure.goal_id == goal.pk],
             }
         )
-    return total, goals
+    return goals
+
+
+def tally_of(result: Rollup) -> Tally:
+    """The numbers of a Rollup graded in Python, as the dashboard shows a Tally."""
+    return Tally(
+        counts=result.counts,
+        total=result.total,
+        graded=result.graded,
+        met=result.met,
+        due=result.due,
+        complete=result.complete,
+        attention=len(result.attention),
+        regressed=result.regressed,
+    )
+
+
+@dataclass(frozen=True)
+class FlaggedView:
+    """A flagged indicator as the dashboard lists it (what a stored Grade row gives: its indicator and badge)."""
+
+    indicator: Indicator
+    badge: object
+
+
+def evaluated_goals(
+    indicators: list, evaluator: Evaluator, year: int, order: str = PLAN_ORDER, shortfall_only: bool = False
+) -> tuple[Tally, list[dict]]:
+    """The dashboard's rows graded in Python by an Evaluator instead of read from the stored grades: for a view the
+    store does not keep (grades against other targets than those in force). Costs what the plan costs."""
+    scheme = evaluator.scheme
+    rows = []
+    for measure_row in measure_rows(indicators, evaluator, year):
+        row = _row(measure_row.measure, tally_of(measure_row.rollup), scheme, "progress:measure")
+        row.flagged = [FlaggedView(indicator, grade) for indicator, grade in measure_row.attention[:FLAGGED_SHOWN]]
+        rows.append(row)
+    by_goal = {
+        goal: tally_of(evaluator.rollup([i for i in indicators if i.vision.measure.goal_id == goal], year, unique=True))
+        for goal in {row.measure.goal_id for row in rows}
+    }
+    total = tally_of(evaluator.rollup(indicators, year, unique=True))
+    return total, _goals(rows, by_goal, scheme, order, shortfall_only)
+
+
+def dashboard_against(
+    targets: str, year: int, scheme: Scheme, today: datetime.date, order: str, shortfall_only: bool
+) -> tuple[Tally, list[dict]]:
+    """The dashboard against the targets in force (the stored, official grades) or against 当初目標
+    (`ORIGINAL_TARGETS`: graded in Python, a reference the store does not keep; docs/evaluation.md)."""
+    if targets != ORIGINAL_TARGETS:
+        return dashboard_goals(year, scheme, today, order=order, shortfall_only=shortfall_only)
+    indicators = list(all_indicators())
+    evaluator = Evaluator(indicators, scheme=scheme, today=today, targets=ORIGINAL_TARGETS)
+    return evaluated_goals(indicators, evaluator, year, order=order, shortfall_only=shortfall_only)
 
 
 def verdict_legend() -> list[tuple[Badge, str]]:

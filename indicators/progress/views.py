@@ -50,7 +50,7 @@ from indicators.progress.forms import (
 from indicators.progress.overview import (
     SHORTFALL,
     all_indicators,
-    dashboard_goals,
+    dashboard_against,
     goal_sections,
     legend_context,
     measure_rows,
@@ -88,13 +88,13 @@ def dashboard(request):
     view_form = DashboardViewForm(request.GET)
     mark_errors(view_form)
     scheme = active_scheme()
-    total, goals = dashboard_goals(
+    total, goals = dashboard_against(
+        view_form.choice("targets"),
         year,
         scheme,
         today,
         order=view_form.choice("sort"),
         shortfall_only=view_form.choice("show") == SHORTFALL,
-        targets=view_form.choice("targets"),
     )
     return render(
         request,
