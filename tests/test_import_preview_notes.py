@@ -87,8 +87,10 @@ def test_an_actual_shows_its_unit_the_years_target_and_a_warning_when_far_off(pl
 def preview_page(client, planner_user):
     """The preview page of a file that changes a target to words and another by +150 %."""
     client.force_login(planner_user)
+    # A change of registered targets belongs to a revision of the 実施計画 (docs/import.md).
+    fields = {"sheet": "", "revision": "令和8年度改定", "decided": "2026-06-01"}
     response = client.post(
-        reverse("imports:upload"), {"file": SimpleUploadedFile("plan.xlsx", _targets("abc", 20)), "sheet": ""}
+        reverse("imports:upload"), {"file": SimpleUploadedFile("plan.xlsx", _targets("abc", 20)), **fields}
     )
     return client.get(response["Location"]).content.decode()
 
@@ -112,6 +114,7 @@ def test_the_command_prints_the_warnings(tmp_path):
     path = tmp_path / "plan.xlsx"
     path.write_bytes(_targets("abc", 20))
     out = io.StringIO()
-    call_command("import_plan_workbook", str(path), "--dry-run", stdout=out)
+    revision = ("--revision", "令和8年度改定", "--decided", "2026-06-01")
+    call_command("import_plan_workbook", str(path), "--dry-run", *revision, stdout=out)
     assert "令和6年度（2024年度）目標 8件 → abc" in out.getvalue()
     assert "    要確認：令和6年度（2024年度）目標：数値が文章に変わります。" in out.getvalue()
