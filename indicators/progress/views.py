@@ -13,8 +13,6 @@ what planners type, and indicators.evaluation grades.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -39,10 +37,10 @@ from indicators.progress.filters import IndicatorFilter, grade_matches
 from indicators.progress.forms import ActivateForm, BaselineForm, ThresholdForm, mark_errors
 from indicators.progress.overview import all_indicators, goal_sections, legend_context, measure_rows, sees_unapproved
 from indicators.progress.pages import indicator_context, measure_context, measure_for, year_headers
+from indicators.progress.report import page_measures, page_number, report_pages
 from indicators.progress.report_xlsx import list_workbook, progress_workbook
-from indicators.progress.tables import IndicatorTable, baseline_text, display_years, list_rows, printed_tables
+from indicators.progress.tables import IndicatorTable, baseline_text, display_years, list_rows
 from indicators.progress.years import report_year, selected_year
-from measures.models import Vision
 from setagaya_plan.core.access import is_planner, planner_required
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.core.models import AuditEntry
@@ -234,38 +232,41 @@ def baseline_confirm(request, code: str):
 @login_required
 @require_safe
 def annual_report(request, year: int):
-    """The year's report for printing (A4 landscape): summary, then every measure's printed tables."""
+    """The year's report for printing (A4 landscape): the summary, then every measure's printed tables, one page
+    of 推進施策 at a time (indicators.progress.report); the summary heads the first page."""
     year = report_year(year)
     today = timezone.localdate()
+    pages = report_pages()
+    number = page_number(request.GET.get("page"), len(pages))
+    page = pages[number - 1] if pages else None
+    measures, years = page_measures(page, today, sees_unapproved(request.user)) if page else ([], display_years())
+    context = {
+        "year": year,
+        "year_label": fiscal_year_label(year),
+        "years": years,
+        "year_headers": year_headers(years),
+        "measures": measures,
+        "pages": pages,
+        "page": page,
+        "generated": timezone.localtime(),
+    }
+    if number == 1:
+        context.update(_report_summary(year, today))
+    else:
+        context.update(legend_context(active_scheme()))
+    return render(request, "progress/annual_report.html", context)
+
+
+def _report_summary(year: int, today) -> dict:
+    """The 概要 of the report: the dashboard's roll-ups per 推進施策 and 基本目標."""
     indicators = list(all_indicators())
     evaluator = Evaluator(indicators, today=today)
-    years = display_years(indicators)
-    sees = sees_unapproved(request.user)
     rows = measure_rows(indicators, evaluator, year)
-    visions = list(
-        Vision.objects.select_related("measure__goal").order_by("measure__goal__number", "measure__number", "number")
-    )
-    by_measure = defaultdict(list)
-    for vision in visions:
-        by_measure[vision.measure_id].append(
-            {"vision": vision, "tables": printed_tables(vision, indicators, evaluator, years, sees)}
-        )
-    measures = [{"row": row, "visions": by_measure.get(row.measure.pk, [])} for row in rows]
-    return render(
-        request,
-        "progress/annual_report.html",
-        {
-            "year": year,
-            "year_label": fiscal_year_label(year),
-            "years": years,
-            "year_headers": year_headers(years),
-            "total": evaluator.rollup(indicators, year, unique=True),
-            "goals": goal_sections(indicators, evaluator, year, rows),
-            "measures": measures,
-            "generated": timezone.localtime(),
-            **legend_context(evaluator),
-        },
-    )
+    return {
+        "total": evaluator.rollup(indicators, year, unique=True),
+        "goals": goal_sections(indicators, evaluator, year, rows),
+        **legend_context(evaluator),
+    }
 
 
 @login_required
