@@ -222,7 +222,9 @@ def _sheet_title(measure: Measure) -> str:
     return f"基本目標{measure.goal.number}-推進施策{measure.number}"
 
 
-def _measure_sheet(workbook: Workbook, measure: Measure, visions, by_vision, evaluator: Evaluator, year: int) -> None:
+def _measure_sheet(
+    workbook: Workbook, measure: Measure, visions, by_vision, evaluator: Evaluator, year: int, years: list[int]
+) -> None:
     out = _Sheet(workbook, _sheet_title(measure))
     sheet = out.sheet
     sheet.page_setup.orientation = "landscape"
@@ -230,7 +232,6 @@ def _measure_sheet(workbook: Workbook, measure: Measure, visions, by_vision, eva
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    years = list(printed_years())
     last_column = _total_column(years) + 1
     out.widths([8, 42, 20, *([18] * len(years)), 16, 22])
     blocks = [(vision, printed_tables(by_vision.get(vision.pk, []), evaluator, years)) for vision in visions]
@@ -393,8 +394,10 @@ def progress_workbook(
         visions_by_measure.setdefault(vision.measure_id, []).append(vision)
     by_vision = placements_by_vision(indicators)
     measures = list(Measure.objects.in_plan_order())
+    years = list(printed_years())
     for done, measure in enumerate(measures, start=1):
-        _measure_sheet(workbook, measure, visions_by_measure.get(measure.pk, []), by_vision, evaluator, year)
+        visions = visions_by_measure.get(measure.pk, [])
+        _measure_sheet(workbook, measure, visions, by_vision, evaluator, year, years)
         if progress is not None:
             progress(done, len(measures))
     buffer = io.BytesIO()

@@ -33,6 +33,7 @@ from indicators.evaluation import (
     update_scheme,
 )
 from indicators.models import ConfirmedBaseline, GradingScheme, Indicator, Report
+from indicators.progress import prepared
 from indicators.progress.filters import IndicatorFilter, grade_matches
 from indicators.progress.forms import ActivateForm, BaselineForm, ThresholdForm, mark_errors
 from indicators.progress.overview import all_indicators, goal_sections, legend_context, measure_rows, sees_unapproved
@@ -272,11 +273,21 @@ def _report_summary(year: int, today) -> dict:
 @login_required
 @require_safe
 def annual_report_xlsx(request, year: int):
+    """The year's workbook: written in the request for a plan of ordinary size; for a larger one prepared in the
+    background (indicators.progress.prepared) while this answers at once with its progress, asking again."""
     year = report_year(year)
-    response = HttpResponse(
-        progress_workbook(year, today=timezone.localdate()),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    today = timezone.localdate()
+    if not prepared.is_large():
+        return _workbook_response(progress_workbook(year, today=today), year)
+    preparation, data = prepared.request_workbook(year, today)
+    if data is not None:
+        return _workbook_response(data, year)
+    context = {"year": year, "year_label": fiscal_year_label(year), "preparation": preparation}
+    return render(request, "progress/report_preparing.html", context, status=202)
+
+
+def _workbook_response(data: bytes, year: int) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="progress_report_{year}.xlsx"'
     return response
 
