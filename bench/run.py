@@ -23,6 +23,7 @@ import contextlib
 import io
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -176,6 +177,8 @@ class ScaleResult:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    # Stopped (Ctrl-C, kill): unwind, so that gunicorn stops and the throw-away database is dropped.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(1))
     temporary = Path(tempfile.mkdtemp(prefix="setagaya-bench-"))
     try:
         with throwaway_database(temporary) as url:
