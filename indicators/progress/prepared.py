@@ -4,7 +4,7 @@ Why this way (docs/performance.md): the ward runs several stateless app servers 
 service — no task queue, no shared disk. A workbook of a plan a hundred times the real one takes longer to write
 than a web worker may be held (a few seconds), and streaming it would hold the worker just as long. So:
 
-* a small plan (up to `DIRECT_ROWS` printed rows, the real plan and ten times it) gets its workbook in the
+* a small plan (up to `DIRECT_ROWS` printed rows, five times the real plan) gets its workbook in the
   request, as before;
 * a larger one is prepared by a thread of the app server that was asked first; its progress (推進施策 done of all)
   and then the file live in the shared database cache (the same table as pending uploads), so any server answers
@@ -35,7 +35,7 @@ from setagaya_plan.core.models import AuditEntry
 
 logger = logging.getLogger(__name__)
 
-DIRECT_ROWS = 2000  # printed rows (indicators and 【再掲】) whose workbook is written within the request
+DIRECT_ROWS = 500  # printed rows (indicators and 【再掲】) whose workbook is written within the request
 STALE_SECONDS = 120  # a preparation that has not reported for this long is started again
 KEEP_SECONDS = 3600  # a prepared workbook is kept for an hour (unless the data changes first)
 FAILED_SECONDS = 60  # a failure is shown this long; the next request after it tries again
