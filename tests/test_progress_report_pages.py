@@ -119,8 +119,9 @@ def test_a_large_workbook_is_prepared_in_the_background_then_downloaded(
     with django_capture_on_commit_callbacks() as again:
         assert client.get(url).status_code == 202
     assert again == []  # one preparation, however often the page asks
-    # What the thread runs: the workbook, reporting each 推進施策.
-    prepared.prepare(prepared.workbook_key(2024, TODAY), 2024, TODAY)
+    # What the thread runs: the workbook, beating at each step and 推進施策.
+    key = prepared.workbook_key(2024, TODAY)
+    prepared.prepare(key, 2024, TODAY, prepared.status(key).token)
     ready = client.get(url)
     assert ready.status_code == 200 and "progress_report_2024.xlsx" in ready["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(ready.content))
@@ -138,10 +139,15 @@ def test_a_preparation_whose_server_went_away_is_started_again(
 ):
     client.force_login(planner_user)
     key = prepared.workbook_key(2024, TODAY)
-    cache.set(key, {"state": "running", "done": 3, "total": 11, "beat": time.time() - prepared.STALE_SECONDS - 1})
+    stale = time.time() - prepared.STALE_SECONDS - 1
+    cache.set(key, {"state": "running", "done": 3, "total": 11, "beat": stale, "token": "old"})
     with django_capture_on_commit_callbacks() as started:
         response = client.get(reverse("progress:report_xlsx", args=[2024]))
     assert response.status_code == 202 and len(started) == 1
-    cache.set(key, {"state": "failed", "done": 0, "total": 0, "beat": time.time()})
+    # The old thread, should it still run, stops at its next beat and leaves the new one alone.
+    prepared.prepare(key, 2024, TODAY, "old")
+    assert prepared.status(key).state == "running" and prepared.status(key).token != "old"
+    assert prepared.prepared_file(key) is None
+    cache.set(key, {"state": "failed", "done": 0, "total": 0, "beat": time.time(), "token": "x"})
     failed = client.get(reverse("progress:report_xlsx", args=[2024]))
     assert "作成できませんでした" in failed.content.decode()

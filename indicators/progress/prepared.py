@@ -13,14 +13,16 @@ than a web worker may be held (a few seconds), and streaming it would hold the w
 * A workbook belongs to a state of the data: the key holds the year, the day (grades depend on the date) and the
   newest audit entry — every change of plan data, actuals or grading settings writes one — so a change starts a
   fresh preparation and nobody downloads a stale report.
-* A preparation whose server went away (restart, crash) stops beating; after `STALE_SECONDS` the next request
-  starts it again. `cache.add` lets only one request start it.
+* A preparation beats in the cache at each step (loading, summary, list, each 推進施策). One whose server went away
+  (restart, crash) stops beating; after `STALE_SECONDS` the next request starts it again with a new token, and
+  should the old thread still be alive it stops at its next beat. `cache.add` lets only one request start it.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import secrets
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -48,6 +50,7 @@ class Preparation:
     done: int = 0
     total: int = 0
     beat: float = 0.0
+    token: str = ""  # which preparation: one started again makes the earlier one stop at its next beat
 
     @property
     def stale(self) -> bool:
@@ -92,35 +95,46 @@ def request_workbook(year: int, today: datetime.date) -> tuple[Preparation, byte
             return found, data
     elif found is not None and (found.state == "failed" or not found.stale):
         return found, None  # running, or failed a moment ago (kept for FAILED_SECONDS, then tried again)
-    started = Preparation("running", beat=time.time())
+    started = Preparation("running", beat=time.time(), token=secrets.token_hex(8))
     if found is None:
         if not cache.add(key, asdict(started), KEEP_SECONDS):
             return status(key) or started, None  # another request started it a moment ago
     else:
         cache.set(key, asdict(started), KEEP_SECONDS)
-    transaction.on_commit(lambda: start(key, year, today))
+    transaction.on_commit(lambda: start(key, year, today, started.token))
     return started, None
 
 
-def start(key: str, year: int, today: datetime.date) -> threading.Thread:
-    thread = threading.Thread(target=prepare, args=(key, year, today), name=f"workbook {year}", daemon=True)
+def start(key: str, year: int, today: datetime.date, token: str) -> threading.Thread:
+    thread = threading.Thread(target=prepare, args=(key, year, today, token), name=f"workbook {year}", daemon=True)
     thread.start()
     return thread
 
 
-def prepare(key: str, year: int, today: datetime.date) -> None:
-    """Write the workbook, telling the cache after each 推進施策; runs in its own thread (and connection)."""
+class Superseded(Exception):
+    """This preparation was given up as stale and started again elsewhere: stop, do not compete for the CPU."""
 
-    def report(done: int, total: int) -> None:
-        cache.set(key, asdict(Preparation("running", done, total, time.time())), KEEP_SECONDS)
+
+def prepare(key: str, year: int, today: datetime.date, token: str) -> None:
+    """Write the workbook, beating in the cache at each step and after each 推進施策; runs in its own thread (and
+    database connection)."""
+
+    def beat(done: int, total: int) -> None:
+        current = status(key)
+        if current is None or current.token != token:
+            raise Superseded
+        cache.set(key, asdict(Preparation("running", done, total, time.time(), token)), KEEP_SECONDS)
 
     try:
-        data = progress_workbook(year, today=today, progress=report)
-        cache.set(key + ":file", data, KEEP_SECONDS)
-        cache.set(key, asdict(Preparation("ready", 1, 1, time.time())), KEEP_SECONDS)
+        data = progress_workbook(year, today=today, progress=beat)
+        if (status(key) or Preparation("")).token == token:
+            cache.set(key + ":file", data, KEEP_SECONDS)
+            cache.set(key, asdict(Preparation("ready", 1, 1, time.time(), token)), KEEP_SECONDS)
+    except Superseded:
+        logger.info("the progress workbook of %s is prepared by a later request", year)
     except Exception:
         logger.exception("preparing the progress workbook of %s failed", year)
-        cache.set(key, asdict(Preparation("failed", beat=time.time())), FAILED_SECONDS)
+        cache.set(key, asdict(Preparation("failed", beat=time.time(), token=token)), FAILED_SECONDS)
     finally:
         if threading.current_thread() is not threading.main_thread():
             connections.close_all()

@@ -382,24 +382,29 @@ def progress_workbook(
 ) -> bytes:
     """The 進捗状況報告 of a fiscal year: summary, indicator list, and one sheet per 推進施策 as printed.
 
-    `progress(done, total)` is told after each 推進施策 sheet (the background preparation shows it)."""
+    `progress(done, total)` is told at each step and after each 推進施策 sheet (the background preparation beats
+    with it and shows it)."""
     today = today or datetime.date.today()
+    measures = list(Measure.objects.in_plan_order())
+    beat = (lambda done: progress(done, len(measures))) if progress else (lambda done: None)
+    beat(0)
     indicators = list(Indicator.objects.with_structure().select_related("section").in_plan_order())
     evaluator = Evaluator(indicators, today=today)
+    beat(0)
     workbook = Workbook(write_only=True)
     _summary_sheet(workbook, evaluator, indicators, year, today)
+    beat(0)
     write_list_sheet(workbook, "指標一覧", year_lines(indicators, evaluator, year))
+    beat(0)
     visions_by_measure: dict[int, list[Vision]] = {}
     for vision in Vision.objects.order_by("measure_id", "number"):
         visions_by_measure.setdefault(vision.measure_id, []).append(vision)
     by_vision = placements_by_vision(indicators)
-    measures = list(Measure.objects.in_plan_order())
     years = list(printed_years())
     for done, measure in enumerate(measures, start=1):
         visions = visions_by_measure.get(measure.pk, [])
         _measure_sheet(workbook, measure, visions, by_vision, evaluator, year, years)
-        if progress is not None:
-            progress(done, len(measures))
+        beat(done)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
