@@ -178,7 +178,7 @@ class ScaleResult:
 def main(argv=None) -> int:
     args = parse_args(argv)
     # Stopped (Ctrl-C, kill): unwind, so that gunicorn stops and the throw-away database is dropped.
-    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(1))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     temporary = Path(tempfile.mkdtemp(prefix="setagaya-bench-"))
     try:
         with throwaway_database(temporary) as url:

@@ -49,7 +49,7 @@ PINNED = {
     "indicator list": 27,
     "indicator list, filtered by grade": 27,
     "measure page": 26,
-    "annual report": 43,  # the summary of the whole plan, then the indicators printed on the first page
+    "annual report": 44,  # the summary of the whole plan, then the indicators printed on the first page
 }
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from indicators.evaluation import Evaluator
-from indicators.models import Indicator, Relisting
+from indicators.models import Indicator, Relisting, Target
 from indicators.progress.overview import all_indicators
-from indicators.progress.tables import display_years, placements_by_vision, printed_tables
+from indicators.progress.tables import placements_by_vision, printed_tables, years_until
 from measures.models import Measure, Vision
 
 # Indicator rows (own and 【再掲】) per screen page: the whole real plan (about 100) fits on one.
@@ -57,23 +57,27 @@ def page_number(value: str | None, count: int) -> int:
     return min(max(number, 1), max(count, 1))
 
 
+def report_years() -> list[int]:
+    """The year columns of every page alike: the printed years and any later year a target of the plan covers."""
+    return years_until(Target.objects.aggregate(last=Max("end_fiscal_year"))["last"])
+
+
 @dataclass
 class ReportMeasure:
     measure: Measure
     visions: list[dict]
 
 
-def page_measures(page: ReportPage, today, sees) -> tuple[list[ReportMeasure], list[int]]:
-    """The printed tables of one page's 推進施策, from the indicators printed there only; and the years shown."""
+def page_measures(page: ReportPage, today, sees, years: list[int]) -> list[ReportMeasure]:
+    """The printed tables of one page's 推進施策 (in the columns of `years`), from the indicators printed there."""
     ids = [measure.pk for measure in page.measures]
     indicators = list(
         all_indicators().filter(Q(vision__measure__in=ids) | Q(relistings__vision__measure__in=ids)).distinct()
     )
     evaluator = Evaluator(indicators, today=today)
-    years = display_years(indicators)
     by_vision = placements_by_vision(indicators)
     visions: dict[int, list[dict]] = {pk: [] for pk in ids}
     for vision in Vision.objects.filter(measure__in=ids).order_by("measure_id", "number"):
         tables = printed_tables(by_vision.get(vision.pk, []), evaluator, years, sees)
         visions[vision.measure_id].append({"vision": vision, "tables": tables})
-    return [ReportMeasure(measure, visions[measure.pk]) for measure in page.measures], years
+    return [ReportMeasure(measure, visions[measure.pk]) for measure in page.measures]

@@ -60,13 +60,17 @@ def total_text(series: Series) -> str:
 def display_years(indicators: Iterable[Indicator] = ()) -> list[int]:
     """The printed years (令和6–9年度), plus later years of the plan once the mid-term review has given them
     targets (read from the indicators' prefetched targets)."""
+    ends = (target.end_fiscal_year for i in indicators for s in i.series.all() for target in s.targets.all())
+    return years_until(max(ends, default=None))
+
+
+def years_until(last_target: int | None) -> list[int]:
+    """The printed years, extended to the last year any target covers (within the plan's years)."""
     plan = current_plan()
     printed, years = printed_years(plan), plan_years(plan)
     last = printed.stop - 1
-    for indicator in indicators:
-        for series in indicator.series.all():
-            for target in series.targets.all():
-                last = max(last, min(target.end_fiscal_year, years.stop - 1))
+    if last_target is not None:
+        last = max(last, min(last_target, years.stop - 1))
     return list(range(printed.start, last + 1))
 
 

@@ -38,9 +38,9 @@ from indicators.progress.filters import IndicatorFilter, grade_matches
 from indicators.progress.forms import ActivateForm, BaselineForm, ThresholdForm, mark_errors
 from indicators.progress.overview import all_indicators, goal_sections, legend_context, measure_rows, sees_unapproved
 from indicators.progress.pages import indicator_context, measure_context, measure_for, year_headers
-from indicators.progress.report import page_measures, page_number, report_pages
+from indicators.progress.report import page_measures, page_number, report_pages, report_years
 from indicators.progress.report_xlsx import list_workbook, progress_workbook
-from indicators.progress.tables import IndicatorTable, baseline_text, display_years, list_rows
+from indicators.progress.tables import IndicatorTable, baseline_text, list_rows
 from indicators.progress.years import report_year, selected_year
 from setagaya_plan.core.access import is_planner, planner_required
 from setagaya_plan.core.fiscal_years import fiscal_year_label
@@ -240,7 +240,8 @@ def annual_report(request, year: int):
     pages = report_pages()
     number = page_number(request.GET.get("page"), len(pages))
     page = pages[number - 1] if pages else None
-    measures, years = page_measures(page, today, sees_unapproved(request.user)) if page else ([], display_years())
+    years = report_years()
+    measures = page_measures(page, today, sees_unapproved(request.user), years) if page else []
     context = {
         "year": year,
         "year_label": fiscal_year_label(year),
