@@ -97,7 +97,8 @@ def pages(staff_cookies, planner_cookies) -> dict[str, tuple[str, dict]]:
     }
 
 
-def measure_pages(port: int, runs: int, staff_cookies, planner_cookies) -> tuple[Measured, list[Measured]]:
+def measure_pages(port: int, args, staff_cookies, planner_cookies) -> tuple[Measured, list[Measured]]:
+    runs = args.runs
     anonymous = Client("127.0.0.1", port)
     # Warm every worker (imports, template and URL caches) before anything is timed.
     for _ in range(6):
@@ -109,6 +110,8 @@ def measure_pages(port: int, runs: int, staff_cookies, planner_cookies) -> tuple
     floor = Measured("floor: login page (anonymous GET)", [answer.ms for answer in answers])
     measured = []
     for name, (path, cookies) in pages(staff_cookies, planner_cookies).items():
+        if args.pages and not any(wanted in name for wanted in args.pages):
+            continue
         client = Client("127.0.0.1", port, cookies=dict(cookies))
         note = wait_until_prepared(client, path)
         for _ in range(3):  # each of the workers once
@@ -207,8 +210,9 @@ def run(args, env) -> list[ScaleResult]:
             previous = scale
             print(f"{scale}×: {total} indicators built in {time.perf_counter() - started:.0f} s", flush=True)
             result = ScaleResult(scale, total)
-            result.floor, result.pages = measure_pages(port, args.runs, staff_cookies, planner_cookies)
-            result.import_ms, result.openpyxl_ms, result.import_rows = measure_import(min(args.runs, 3), planner)
+            result.floor, result.pages = measure_pages(port, args, staff_cookies, planner_cookies)
+            if not args.no_import:
+                result.import_ms, result.openpyxl_ms, result.import_rows = measure_import(min(args.runs, 3), planner)
             if scale in args.load_scales:
                 result.load, result.lost, result.acknowledged = load_run(port, args, planner, writer_users, own)
             results.append(result)
@@ -252,6 +256,8 @@ def print_report(results: list[ScaleResult], args) -> None:
                 cell += f"; download of the file {p.note}"
             cells.append(cell)
         print(f"| {page.name} | " + " | ".join(cells) + " |")
+    if args.no_import:
+        return print_load(results, args)
     print(
         "| import dry run vs openpyxl load | "
         + " | ".join(
@@ -260,6 +266,10 @@ def print_report(results: list[ScaleResult], args) -> None:
         )
         + " |"
     )
+    print_load(results, args)
+
+
+def print_load(results: list[ScaleResult], args) -> None:
     loaded = [r for r in results if r.load is not None]
     if loaded:
         print()

@@ -61,9 +61,12 @@ def parse_args(argv=None):
     parser.add_argument("--writers", type=int, default=10, help="of them saving drafts (default 10)")
     parser.add_argument("--load-scales", default="1,10", help="scales the load runs at (default 1,10)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
+    parser.add_argument("--pages", default="", help="only the pages whose name contains one of these (comma-separated)")
+    parser.add_argument("--no-import", action="store_true", help="leave out the import's dry run")
     args = parser.parse_args(argv)
     args.scales = sorted({int(s) for s in args.scales.split(",") if s.strip()})
     args.load_scales = {int(s) for s in args.load_scales.split(",") if s.strip()}
+    args.pages = [p.strip() for p in args.pages.split(",") if p.strip()]
     if not args.scales or args.scales[0] < 1 or args.writers > args.users:
         parser.error("scales must be ≥ 1 and writers ≤ users")
     return args
