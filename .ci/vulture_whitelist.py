@@ -19,6 +19,8 @@ _.display_value  # ConfirmedBaseline: progress/includes/indicator_body.html
 _.locked_at  # entry/fiscal_years.html, indicator.html
 _.shows_grade  # progress/includes/printed_table.html, indicator_body.html
 _.anchor  # progress/includes/printed_table.html
+_.percent  # Preparation: progress/report_preparing.html
+_.label  # ReportPage: progress/includes/report_pages.html
 _.first_of_indicator  # progress/includes/printed_table.html
 _.last_of_indicator  # progress/includes/printed_table.html
 _.parts_count  # progress/includes/printed_table.html
@@ -173,6 +175,7 @@ _.AXES_IPWARE_PROXY_ORDER
 _.AXES_IPWARE_PROXY_COUNT
 _.IPWARE_STRICT
 _.PASSWORD_HASHERS  # tests/conftest.py: the fast hasher
+_.use_bulk  # import-export's Meta option: no savepoint per row (indicators/importing/resources.py)
 
 # pytest fixtures requested for what they set up, not for their value.
 _.db

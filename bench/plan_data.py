@@ -91,8 +91,10 @@ def approve_sample(indicators, year: int, user, every: int = 1) -> int:
     return count
 
 
-def multiply_plan(times: int = 10) -> int:
-    """Copy 基本目標1 (times − 1) times as 基本目標 11, 12, …; returns the number of indicators afterwards."""
+def multiply_plan(times: int = 10, first: int = 1) -> int:
+    """Copy 基本目標1 (times − 1) times as 基本目標 11, 12, …; returns the number of indicators afterwards.
+
+    `first` continues an earlier call: multiply_plan(10) then multiply_plan(100, first=10) makes the plan 100×."""
     source_goal = Goal.objects.get(number=1)
     measures = list(Measure.objects.filter(goal=source_goal).order_by("number"))
     visions = list(Vision.objects.filter(measure__goal=source_goal).order_by("measure__number", "number"))
@@ -101,7 +103,7 @@ def multiply_plan(times: int = 10) -> int:
         Indicator.objects.filter(vision__measure__goal=source_goal).prefetch_related("plan_items", "series__targets")
     )
     relistings = list(Relisting.objects.filter(indicator__vision__measure__goal=source_goal))
-    for copy in range(1, times):
+    for copy in range(first, times):
         goal = Goal.objects.create(plan=source_goal.plan, number=10 + copy, title=f"{source_goal.title}（複製{copy}）")
         measure_map = {
             m.pk: Measure.objects.create(goal=goal, number=m.number, title=m.title, description=m.description)

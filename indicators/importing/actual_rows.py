@@ -61,6 +61,17 @@ class ActualRowImporter:
         self.indicators = {i.code: i for i in Indicator.objects.prefetch_related("series__targets")}
         self.locked: dict[int, bool] = {}
         self.plan_years = plan_years()
+        self.reports: dict[int, dict[int, Report]] = {}
+
+    def _report(self, indicator, year: int) -> Report | None:
+        """The stored report of a year, read with every report of that year at its first row (no query per row)."""
+        if year not in self.reports:
+            found = Report.objects.filter(fiscal_year=year).prefetch_related("actuals")
+            self.reports[year] = {report.indicator_id: report for report in found}
+        report = self.reports[year].get(indicator.pk)
+        if report is not None:
+            report.indicator = indicator  # naming the report (the row's result) costs no query
+        return report
 
     def import_row(self, values: dict, source: RowSource) -> RowOutcome:
         if source.errors:
@@ -76,7 +87,7 @@ class ActualRowImporter:
         comment = (row.get(ACol.COMMENT) or None) if row.present(ACol.COMMENT) else None
         row.raise_if_invalid()
 
-        report = Report.objects.filter(indicator=indicator, fiscal_year=year).prefetch_related("actuals").first()
+        report = self._report(indicator, year)
         actual = report.actual_for(series) if report else None
         old = SeriesValue(actual.value, actual.text) if actual else SeriesValue()
         label = f"{code}{'/' + part if part else ''} {indicator.name}（{fiscal_year_label(year)}）"
@@ -105,6 +116,7 @@ class ActualRowImporter:
         except ReviewError as error:
             raise RowInvalid({NON_FIELD: [f"{source.where}：{error}"]}) from None
         status = NEW if actual is None and new is not None else CHANGED
+        self.reports[year][indicator.pk] = Report.objects.prefetch_related("actuals").get(pk=saved.pk)
         return RowOutcome(
             status=status,
             label=label,

@@ -8,6 +8,7 @@ carry is ABSENT in its rows and leaves the stored value alone; an empty cell in 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -85,8 +86,10 @@ def year_column(year: int) -> str:
     return fiscal_year_label(year)
 
 
+@functools.lru_cache(maxsize=512)
 def column_year(column: str) -> int | None:
-    """The year of a target column (令和6年度（2024年度） → 2024); None for the other columns."""
+    """The year of a target column (令和6年度（2024年度） → 2024); None for the other columns. Asked for every cell
+    of every row: a file has a few dozen headings, so each is read once."""
     return read_fiscal_year(column) if column.startswith(("令和", "平成")) else None
 
 

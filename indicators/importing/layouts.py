@@ -108,6 +108,7 @@ def read_sheets(sheets: list[Sheet], *, only_sheet: str | None = None, csv: bool
     layouts: list[str] = []
     used: list[str] = []
     hints: list[str] = []
+    allowed = plan_years()  # once per file, not per sheet or table
     for sheet in _chosen(sheets, only_sheet):
         header = find_header(sheet, hints)
         if header is None:
@@ -119,7 +120,7 @@ def read_sheets(sheets: list[Sheet], *, only_sheet: str | None = None, csv: bool
             actuals.read_sheet(sheet, header, actual_rows)
             layout = ACTUALS_SHEET
         else:
-            layout = printed.read_sheet(sheet, plan_rows, actual_rows)
+            layout = printed.read_sheet(sheet, plan_rows, actual_rows, allowed)
         if csv and layout not in (FLAT, ACTUALS_SHEET):
             raise ImportFileError(
                 "CSV で取り込めるのは一覧形式のテンプレートと実績シートです。計画の表は .xlsx で取り込んでください。"

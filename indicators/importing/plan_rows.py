@@ -12,13 +12,14 @@ transcribed in fixtures/plan (基本目標2); under 基本目標1 an unknown one
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from indicators import plan_files
 from indicators.importing import widgets as w
@@ -41,6 +42,7 @@ from indicators.models import ImplementationPlanItem, Indicator, Relisting, Seri
 from measures.models import Goal, Measure, Vision
 from setagaya_plan.core import audit
 from setagaya_plan.core.fiscal_years import current_plan, fiscal_year_label
+from setagaya_plan.core.models import Section
 from setagaya_plan.core.uploads import Where
 from setagaya_plan.lib.numerals import format_decimal
 from setagaya_plan.lib.value_input import ValueRules, check_value
@@ -155,7 +157,9 @@ class Cleaner:
     widgets = WIDGETS
     year_widget = YEAR_WIDGET
 
-    def __init__(self, values: dict, source: RowSource):
+    def __init__(self, values: dict, source: RowSource, widgets: dict | None = None):
+        if widgets is not None:
+            self.widgets = widgets
         self.values = values
         self.source = source
         self.errors: dict[str, list[str]] = defaultdict(list)
@@ -217,8 +221,10 @@ class PlanCache:
         self.goals = {goal.number: goal for goal in Goal.objects.all()}
         self.measures = {(m.goal_id, m.number): m for m in Measure.objects.select_related("goal")}
         self.visions = {(v.measure_id, v.number): v for v in Vision.objects.all()}
+        self.sections = {section.name: section for section in Section.objects.all()}
         self.by_code: dict[str, Indicator] = {}
         self.by_place: dict[tuple[int, str, str], Indicator] = {}
+        self.relistings = {(r.indicator_id, r.vision_id): r for r in Relisting.objects.all()}
         for indicator in self._query():
             self._add(indicator)
 
@@ -267,6 +273,8 @@ class PlanRowImporter:
         self.dry_run = dry_run
         self.plan = current_plan()
         self.cache = PlanCache()
+        # The sections read once with the plan: a row's 所管課 costs no query.
+        self.widgets = {**WIDGETS, Col.SECTION: w.SectionWidget(self.cache.sections)}
         self.seen: dict[tuple[int, str], Where] = {}
         self.first_values: dict[int, tuple[dict, Where]] = {}
         self.file_keys: dict[int, set[str]] = defaultdict(set)
@@ -276,7 +284,7 @@ class PlanRowImporter:
     def import_row(self, values: dict, source: RowSource) -> RowOutcome:
         if source.errors:
             raise RowInvalid({NON_FIELD: list(source.errors)})
-        row = Cleaner(values, source)
+        row = Cleaner(values, source, self.widgets)
         for column in values:
             if row.widget(column):
                 row.get(column)
@@ -288,6 +296,19 @@ class PlanRowImporter:
             return self._relisting(row, place, name_cell)
         plan = self._indicator_plan(row, place, name_cell)
         row.raise_if_invalid()
+        return self._write_row(row, place, plan)
+
+    def _write_row(self, row: Cleaner, place: Place, plan: dict) -> RowOutcome:
+        """A row of a stored indicator and series is first compared without any query; only a row that changes
+        something is written, in a savepoint. So an import costs queries per changed row, not per row read."""
+        if place.indicator is not None and plan["series_obj"] is not None:
+            try:
+                with _without_queries():
+                    return self._write(row, place, plan)
+            except _WouldWrite:
+                # Objects in memory may hold the new values now: write from a fresh copy.
+                place.indicator = self.cache.reload(place.indicator)
+                plan = {**plan, "series_obj": _series_with_key(place.indicator, plan["key"])}
         with transaction.atomic():
             return self._write(row, place, plan)
 
@@ -663,8 +684,8 @@ class PlanRowImporter:
         title = row.get(Col.MEASURE_TITLE)
         if title and title != measure.title:
             changes.append(Change("推進施策名", measure.title, title))
+            Measure.objects.filter(pk=measure.pk).update(title=title)  # written before the object changes
             measure.title = title
-            measure.save(update_fields=["title"])
             self._log(measure, [changes[-1]])
         return measure
 
@@ -681,8 +702,8 @@ class PlanRowImporter:
         statement = row.get(Col.VISION_STATEMENT)
         if statement and statement != vision.statement:
             changes.append(Change("めざす姿の文", vision.statement, statement))
+            Vision.objects.filter(pk=vision.pk).update(statement=statement)  # written before the object changes
             vision.statement = statement
-            vision.save(update_fields=["statement"])
             self._log(vision, [changes[-1]])
         return vision
 
@@ -782,13 +803,20 @@ class PlanRowImporter:
             row.raise_if_invalid()
         number = place.number or ""
         changes = []
+        relisting = self.cache.relistings.get((original.pk, vision.pk))
+        if relisting is not None:
+            relisting.indicator, relisting.vision = original, vision  # the cache's objects: naming it costs no query
+        if relisting is not None and not (number and relisting.number != number):
+            return RowOutcome(
+                status=UNCHANGED, label=f"{original.code} {original.name}【再掲】", changes=[], instance=relisting
+            )
         with transaction.atomic():
-            relisting = Relisting.objects.filter(indicator=original, vision=vision).first()
             if relisting is None:
                 position = (vision.relistings.aggregate(m=models.Max("position"))["m"] or -1) + 1
                 relisting = Relisting.objects.create(
                     indicator=original, vision=vision, number=number, position=position
                 )
+                self.cache.relistings[(original.pk, vision.pk)] = relisting
                 changes.append(Change("再掲", "（なし）", f"{vision} {number}"))
                 status = NEW
             else:
@@ -839,6 +867,13 @@ class PlanRowImporter:
         plan = self._indicator_plan(row, probe, name_cell, probe=True)
         if row.errors:
             return []
+        if plan["series_obj"] is not None:
+            try:
+                with _without_queries():
+                    return self._write(row, probe, {**plan, "section": ABSENT}, probe=True).changes
+            except _WouldWrite:
+                probe.indicator = original = self.cache.reload(original)
+                plan = {**plan, "series_obj": _series_with_key(original, plan["key"])}
         sid = transaction.savepoint()
         try:
             outcome = self._write(row, probe, {**plan, "section": ABSENT}, probe=True)
@@ -858,6 +893,28 @@ class PlanRowImporter:
             changes={change.field: [change.old, change.new] for change in changes},
             source=self.file_name or "ファイル取込",
         )
+
+
+class _WouldWrite(Exception):
+    """Raised at a row's first query while it is compared: the row changes something."""
+
+
+def _refuse_queries(execute, sql, params, many, context):
+    raise _WouldWrite
+
+
+@contextlib.contextmanager
+def _without_queries():
+    """Compare a row with no query at all; _WouldWrite at the first one. Model.save marks the transaction for
+    rollback on any exception, but no statement ran, so the flag is put back as it was."""
+    broken = connection.in_atomic_block and transaction.get_rollback()
+    try:
+        with connection.execute_wrapper(_refuse_queries):
+            yield
+    except _WouldWrite:
+        if connection.in_atomic_block:
+            transaction.set_rollback(broken)
+        raise
 
 
 def _spec_of(target: Target) -> TargetSpec:

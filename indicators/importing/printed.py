@@ -93,8 +93,10 @@ class Context:
     vision_statement: str = ""
 
 
-def read_sheet(sheet: Sheet, plan_rows, actual_rows) -> str:
-    """Read one sheet of printed tables into the plan or the actuals dataset; returns which layout it was."""
+def read_sheet(sheet: Sheet, plan_rows, actual_rows, allowed: range | None = None) -> str:
+    """Read one sheet of printed tables into the plan or the actuals dataset; returns which layout it was.
+    `allowed`: the plan's years, read once by the caller for every sheet and table header."""
+    allowed = plan_years() if allowed is None else allowed
     context = Context()
     table: Table | None = None
     plans: list[tuple[dict, RowSource]] = []
@@ -102,7 +104,7 @@ def read_sheet(sheet: Sheet, plan_rows, actual_rows) -> str:
     has_actual_rows = False
     last_code = ""
     for row in sheet.row_numbers():
-        header = _table_header(sheet, row)
+        header = _table_header(sheet, row, allowed)
         if header is not None:
             table = header
             continue
@@ -160,7 +162,7 @@ def _title(text: str, context: Context) -> bool:
     return "■" in text and any(label in text for label in _KIND_LABELS)
 
 
-def _table_header(sheet: Sheet, row: int) -> Table | None:
+def _table_header(sheet: Sheet, row: int, allowed: range) -> Table | None:
     cells = [cell for cell in sheet.row_cells(row) if not cell.is_empty]
     keys = {_key(cell.value): cell for cell in cells}
     if not is_header(set(keys)):
@@ -178,7 +180,7 @@ def _table_header(sheet: Sheet, row: int) -> Table | None:
         if parsed is None or parsed[1] == "実績":
             continue
         try:
-            check_within(parsed[0], plan_years())
+            check_within(parsed[0], allowed)
         except FiscalYearError as error:
             raise ImportFileError(
                 f"{sheet.where(row, cell.column)}の見出し「{texts[cell.column]}」：{error.message}"

@@ -178,6 +178,9 @@ class PlanResource(_PlanImportResource):
         model = Series
         fields = ()
         use_transactions = True
+        # No savepoint per row from django-import-export: a row makes its own when it writes (plan_rows), and
+        # any invalid row rolls the whole import back.
+        use_bulk = True
         report_skipped = True
         name = "計画データ（指標・目標）"
 
@@ -238,6 +241,7 @@ class ActualResource(_PlanImportResource):
         model = Actual
         fields = ()
         use_transactions = True
+        use_bulk = True  # as above: actual_rows writes a changed row in its own savepoint
         report_skipped = True
         name = "実績"
 

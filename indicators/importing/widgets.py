@@ -136,11 +136,21 @@ class PlanRefsWidget(widgets.Widget):
 
 
 class SectionWidget(widgets.Widget):
+    """A registered section by name. An import gives it the sections read once (`by_name`), so that a row costs no
+    query; without them (the admin's column list) it asks the database."""
+
+    def __init__(self, by_name: dict[str, Section] | None = None):
+        super().__init__()
+        self.by_name = by_name
+
     def clean(self, value, row=None, **kwargs) -> Section | None:
         name = _text(value)
         if not name:
             return None
-        section = Section.objects.filter(name=name).first()
+        if self.by_name is not None:
+            section = self.by_name.get(name)
+        else:
+            section = Section.objects.filter(name=name).first()
         if section is None:
             raise ValueError(
                 f"所管課「{name}」は登録されていません。管理画面で所管課を登録するか、名称を確認してください。"

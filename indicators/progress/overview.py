@@ -1,9 +1,10 @@
 """What the dashboard, the annual report, its workbook and the public home show: one row per 推進施策 and per
 基本目標 with its roll-up, the legend, and which indicators and unapproved actuals a user sees.
 
-The dashboard and the public home read the stored grades (indicators.models.Grade) with SQL: a fixed number of
-queries whose cost follows the number of 推進施策, not of indicators (`dashboard_goals`). The annual report and its
-workbook still grade their indicators with an Evaluator (`measure_rows`, `goal_sections`).
+The dashboard, the public home and the annual report's summary read the stored grades (indicators.models.Grade)
+with SQL: a fixed number of queries whose cost follows the number of 推進施策, not of indicators (`dashboard_goals`).
+The workbook, written in the background for a large plan, still grades its indicators with an Evaluator
+(`measure_rows`).
 """
 
 from __future__ import annotations
@@ -88,24 +89,6 @@ def measure_rows(indicators, evaluator: Evaluator, year: int, url_name: str = "p
             )
         )
     return rows
-
-
-def goal_sections(indicators, evaluator: Evaluator, year: int, rows: list[MeasureRow]) -> list[dict]:
-    goals = []
-    for goal in Goal.objects.order_by("number"):
-        own = [i for i in indicators if i.vision.measure.goal_id == goal.pk]
-        result = evaluator.rollup(own, year, unique=True)
-        goals.append(
-            {
-                "goal": goal,
-                "rollup": result,
-                "segments": result.segments(evaluator.scheme),
-                "level_counts": level_counts(result, evaluator.scheme),
-                "other": result.total - result.graded,
-                "rows": [row for row in rows if row.measure.goal_id == goal.pk],
-            }
-        )
-    return goals
 
 
 STATUS_EXPLANATIONS = {

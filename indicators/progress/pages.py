@@ -14,7 +14,7 @@ from indicators.progress.overview import legend_context, level_counts
 from indicators.progress.tables import (
     baseline_text,
     display_years,
-    placements,
+    placements_by_vision,
     printed_tables,
     target_text,
     total_text,
@@ -42,16 +42,18 @@ def measure_context(measure: Measure, year: int, today, sees) -> dict:
     )
     evaluator = Evaluator(indicators, today=today)
     years = display_years(indicators)
+    by_vision = placements_by_vision(indicators)
     vision_blocks = []
     for vision in visions:
-        listed = [placement.indicator for placement in placements(vision, indicators)]
+        placed = by_vision.get(vision.pk, [])
+        listed = [placement.indicator for placement in placed]
         vision_blocks.append(
             {
                 "vision": vision,
                 "current_state": narrative_blocks(vision.current_state),
                 "challenges": narrative_blocks(vision.challenges),
                 "direction": narrative_blocks(vision.direction),
-                "tables": printed_tables(vision, indicators, evaluator, years, sees),
+                "tables": printed_tables(placed, evaluator, years, sees),
                 "rollup": evaluator.rollup(listed, year),
             }
         )

@@ -14,6 +14,7 @@ Numbers, units and rates are printed by setagaya_plan.lib.numerals; grades by th
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -61,13 +62,17 @@ def total_text(series: Series) -> str:
 def display_years(indicators: Iterable[Indicator] = ()) -> list[int]:
     """The printed years (令和6–9年度), plus later years of the plan once the mid-term review has given them
     targets (read from the indicators' prefetched targets)."""
+    ends = (target.end_fiscal_year for i in indicators for s in i.series.all() for target in s.targets.all())
+    return years_until(max(ends, default=None))
+
+
+def years_until(last_target: int | None) -> list[int]:
+    """The printed years, extended to the last year any target covers (within the plan's years)."""
     plan = current_plan()
     printed, years = printed_years(plan), plan_years(plan)
     last = printed.stop - 1
-    for indicator in indicators:
-        for series in indicator.series.all():
-            for target in series.targets.all():
-                last = max(last, min(target.end_fiscal_year, years.stop - 1))
+    if last_target is not None:
+        last = max(last, min(last_target, years.stop - 1))
     return list(range(printed.start, last + 1))
 
 
@@ -82,6 +87,7 @@ class TargetCellView:
     numeric: bool = False
     deferred: bool = False
     revised: bool = False  # a revision of the 実施計画 changed it from 当初 (printed ※改定)
+    target: Target | None = None
 
 
 @dataclass
@@ -116,6 +122,9 @@ class PrintedRow:
     targets: list[TargetCellView]
     total: str
     results: list[YearResult]
+    plan_refs: list[str] = field(default_factory=list)  # 【実施計画 施策９－３】, in the plan's order
+    footnotes: list[str] = field(default_factory=list)
+    home: str = ""  # where a 【再掲】 indicator is printed first: 推進施策1 めざす姿2
 
     @property
     def anchor(self) -> str:
@@ -139,16 +148,43 @@ class Placement:
     relisted: bool
 
 
-def placements(vision, indicators: Iterable[Indicator]) -> list[Placement]:
-    """The indicators printed under a めざす姿 in printed order: 行動量 then 成果指標, own and 【再掲】 rows."""
-    found = []
+def placements_by_vision(indicators: Iterable[Indicator]) -> dict[int, list[Placement]]:
+    """Every めざす姿's printed indicators in printed order (行動量 then 成果指標, own and 【再掲】 rows), in one
+    pass over the indicators and their prefetched relistings: a page asks per めざす姿 without scanning the plan."""
+    found: dict[int, list[Placement]] = defaultdict(list)
     for indicator in indicators:
-        if indicator.vision_id == vision.pk:
-            found.append(Placement(indicator, indicator.number, indicator.position, False))
+        found[indicator.vision_id].append(Placement(indicator, indicator.number, indicator.position, False))
         for relisting in indicator.relistings.all():
-            if relisting.vision_id == vision.pk:
-                found.append(Placement(indicator, relisting.number, relisting.position, True))
-    return sorted(found, key=lambda p: (p.indicator.kind, p.position))
+            found[relisting.vision_id].append(Placement(indicator, relisting.number, relisting.position, True))
+    for listed in found.values():
+        listed.sort(key=lambda p: (p.indicator.kind, p.position))
+    return found
+
+
+@dataclass
+class _Shape:
+    """What every row of an indicator needs from its prefetched relations, read once per indicator: the printed
+    tables then walk plain lists instead of asking a related manager per row, year and cell."""
+
+    series: list[tuple[Series, list[Target]]]
+    plan_refs: list[str]
+    footnotes: list[str]
+    home: str
+
+    @classmethod
+    def of(cls, indicator: Indicator) -> _Shape:
+        every = [(series, list(series.targets.all())) for series in indicator.series.all()]
+        parts = [(series, targets) for series, targets in every if series.key]
+        return cls(
+            series=parts or [(series, targets) for series, targets in every if series.key == ""],
+            plan_refs=[item.printed_label for item in indicator.plan_refs()],
+            footnotes=indicator.footnote_list(),
+            home=f"{indicator.vision.measure.label} めざす姿{indicator.vision.number}",
+        )
+
+
+def _target_in(targets: list[Target], year: int) -> Target | None:
+    return next((target for target in targets if target.covers(year)), None)
 
 
 def is_revised(evaluator: Evaluator, series: Series, year: int) -> bool:
@@ -157,12 +193,15 @@ def is_revised(evaluator: Evaluator, series: Series, year: int) -> bool:
     return len(history) > 1 or bool(history and history[0][0].number != 0)
 
 
-def _target_cells(series: Series, years: list[int], evaluator: Evaluator) -> list[TargetCellView]:
+def _target_cells(
+    series: Series, years: list[int], targets: list[Target] | None = None, evaluator: Evaluator | None = None
+) -> list[TargetCellView]:
     cells: list[TargetCellView] = []
     unit = series.effective_unit
+    targets = list(series.targets.all()) if targets is None else targets
     for year in years:
-        target = series.target_for(year)
-        revised = is_revised(evaluator, series, year)
+        target = _target_in(targets, year)
+        revised = evaluator is not None and is_revised(evaluator, series, year)
         if cells and target is not None and cells[-1].years and target.covers(cells[-1].years[0]):
             cells[-1].colspan += 1
             cells[-1].years.append(year)
@@ -175,15 +214,16 @@ def _target_cells(series: Series, years: list[int], evaluator: Evaluator) -> lis
                 numeric=bool(target and target.value is not None),
                 deferred=bool(target and target.deferred_to),
                 revised=revised,
+                target=target,
             )
         )
     return cells
 
 
-def _actual_text(report: Report | None, series: Series) -> str:
-    if report is None:
-        return ""
-    actual = report.actual_for(series)
+def _actual_text(evaluator: Evaluator, indicator: Indicator, year: int, series: Series) -> str:
+    """The year's actual of a series as printed, from the evaluator's plain data (no query, no related manager)."""
+    report = evaluator.data[indicator.pk].reports.get(year)
+    actual = report.actuals.get(series.key) if report else None
     if actual is None:
         return ""
     if actual.value is not None:
@@ -200,6 +240,7 @@ def year_results(
 ) -> list[YearResult]:
     """Each year's actual and grade of a series (or of the whole indicator when `series` is None)."""
     results = []
+    every_series = list(indicator.series.all()) if series is None else []
     for year in years:
         report = evaluator.report(indicator, year)
         official = evaluator.grade(indicator, year)
@@ -209,12 +250,12 @@ def year_results(
             provisional = evaluator.grade(indicator, year, official=False)
         use = provisional if provisional is not None and provisional.is_graded else official
         grade = use if series is None else next((g for g in use.series if g.key == series.key), None)
-        shown_report = report if approved or (sees_unapproved and report is not None) else None
+        shown = approved or (sees_unapproved and report is not None)
         actual = ""
-        if series is not None:
-            actual = _actual_text(shown_report, series)
-        elif shown_report is not None:
-            actual = "、".join(filter(None, (_actual_text(shown_report, s) for s in indicator.series.all())))
+        if shown and series is not None:
+            actual = _actual_text(evaluator, indicator, year, series)
+        elif shown:
+            actual = "、".join(filter(None, (_actual_text(evaluator, indicator, year, s) for s in every_series)))
         rate_source = grade if isinstance(grade, SeriesGrade) else (grade.main if grade else None)
         rate = ""
         if rate_source is not None and rate_source.status in (Status.GRADED, Status.INTERIM):
@@ -238,24 +279,23 @@ def year_results(
 
 
 def printed_tables(
-    vision,
-    indicators: Iterable[Indicator],
+    placed: Iterable[Placement],
     evaluator: Evaluator,
     years: list[int],
     sees_unapproved: Callable[[Indicator], bool] = lambda indicator: False,
 ) -> list[PrintedTable]:
-    """The 行動量 and 成果指標 tables of a めざす姿, as printed, with actuals and grades per year."""
+    """The 行動量 and 成果指標 tables of a めざす姿 (its placements, from `placements_by_vision`), as printed, with
+    actuals and grades per year. One pass: each indicator's relations are read once (_Shape), each row is built
+    from plain lists and the evaluator's data, so a page costs what it shows."""
     tables_by_kind: dict[str, PrintedTable] = {
         kind: PrintedTable(kind=kind, label=label, rows=[]) for kind, label in Indicator.Kind.choices
     }
-    for placement in placements(vision, indicators):
+    for placement in placed:
         indicator = placement.indicator
         visible = sees_unapproved(indicator)
-        parts = indicator.parts()
-        series_list: list[Series | None] = parts or [indicator.main_series()]
-        for index, series in enumerate(series_list):
-            if series is None:
-                continue
+        shape = _Shape.of(indicator)
+        count = len(shape.series)
+        for index, (series, targets) in enumerate(shape.series):
             confirmed = evaluator.confirmed.get(series.pk)
             tables_by_kind[indicator.kind].rows.append(
                 PrintedRow(
@@ -267,13 +307,16 @@ def printed_tables(
                     part_label=series.part_label,
                     relisted=placement.relisted,
                     first_of_indicator=index == 0,
-                    last_of_indicator=index == len(series_list) - 1,
-                    parts_count=len(series_list),
+                    last_of_indicator=index == count - 1,
+                    parts_count=count,
                     baseline=baseline_text(series),
                     confirmed_baseline=baseline_text(series, confirmed.value, confirmed.note) if confirmed else "",
-                    targets=_target_cells(series, years, evaluator),
+                    targets=_target_cells(series, years, targets, evaluator),
                     total=total_text(series),
                     results=year_results(indicator, series, evaluator, years, visible),
+                    plan_refs=shape.plan_refs,
+                    footnotes=shape.footnotes,
+                    home=shape.home,
                 )
             )
     return [table for table in tables_by_kind.values() if table.rows]

@@ -13,8 +13,6 @@ what planners type, and indicators.evaluation grades.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -38,6 +36,7 @@ from indicators.evaluation import (
     update_scheme,
 )
 from indicators.models import ConfirmedBaseline, GradingScheme, Indicator, PlanRevision, Report
+from indicators.progress import prepared
 from indicators.progress.filters import IndicatorFilter, grade_condition, with_grade_columns
 from indicators.progress.forms import (
     ActivateForm,
@@ -51,18 +50,17 @@ from indicators.progress.overview import (
     SHORTFALL,
     all_indicators,
     dashboard_against,
-    goal_sections,
+    dashboard_goals,
     legend_context,
-    measure_rows,
     sees_unapproved,
     verdict_legend,
 )
 from indicators.progress.pages import indicator_context, measure_context, measure_for, year_headers
+from indicators.progress.report import page_measures, page_number, report_pages, report_years
 from indicators.progress.report_xlsx import list_workbook, progress_workbook
 from indicators.progress.revisions import revision_changes
-from indicators.progress.tables import IndicatorTable, baseline_text, display_years, printed_tables
+from indicators.progress.tables import IndicatorTable, baseline_text
 from indicators.progress.years import report_year, selected_year
-from measures.models import Vision
 from setagaya_plan.core.access import is_planner, planner_required
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 from setagaya_plan.core.models import AuditEntry, FiscalYearSetting
@@ -267,48 +265,57 @@ def baseline_confirm(request, code: str):
 @login_required
 @require_safe
 def annual_report(request, year: int):
-    """The year's report for printing (A4 landscape): summary, then every measure's printed tables."""
+    """The year's report for printing (A4 landscape): the summary, then every measure's printed tables, one page
+    of 推進施策 at a time (indicators.progress.report); the summary heads the first page."""
     year = report_year(year)
     today = timezone.localdate()
-    indicators = list(all_indicators())
-    evaluator = Evaluator(indicators, today=today)
-    years = display_years(indicators)
-    sees = sees_unapproved(request.user)
-    rows = measure_rows(indicators, evaluator, year)
-    visions = list(
-        Vision.objects.select_related("measure__goal").order_by("measure__goal__number", "measure__number", "number")
-    )
-    by_measure = defaultdict(list)
-    for vision in visions:
-        by_measure[vision.measure_id].append(
-            {"vision": vision, "tables": printed_tables(vision, indicators, evaluator, years, sees)}
-        )
-    measures = [{"row": row, "visions": by_measure.get(row.measure.pk, [])} for row in rows]
-    return render(
-        request,
-        "progress/annual_report.html",
-        {
-            "year": year,
-            "year_label": fiscal_year_label(year),
-            "years": years,
-            "year_headers": year_headers(years),
-            "total": evaluator.rollup(indicators, year, unique=True),
-            "goals": goal_sections(indicators, evaluator, year, rows),
-            "measures": measures,
-            "generated": timezone.localtime(),
-            **legend_context(evaluator),
-        },
-    )
+    pages = report_pages()
+    number = page_number(request.GET.get("page"), len(pages))
+    page = pages[number - 1] if pages else None
+    years = report_years()
+    measures = page_measures(page, today, sees_unapproved(request.user), years) if page else []
+    context = {
+        "year": year,
+        "year_label": fiscal_year_label(year),
+        "years": years,
+        "year_headers": year_headers(years),
+        "measures": measures,
+        "pages": pages,
+        "page": page,
+        "generated": timezone.localtime(),
+    }
+    if number == 1:
+        context.update(_report_summary(year, today))
+    else:
+        context.update(legend_context(active_scheme()))
+    return render(request, "progress/annual_report.html", context)
+
+
+def _report_summary(year: int, today) -> dict:
+    """The 概要 of the report: the dashboard's counts per 推進施策 and 基本目標, read from the stored grades."""
+    scheme = active_scheme()
+    total, goals = dashboard_goals(year, scheme, today)
+    return {"total": total, "goals": goals, **legend_context(scheme)}
 
 
 @login_required
 @require_safe
 def annual_report_xlsx(request, year: int):
+    """The year's workbook: written in the request for a plan of ordinary size; for a larger one prepared in the
+    background (indicators.progress.prepared) while this answers at once with its progress, asking again."""
     year = report_year(year)
-    response = HttpResponse(
-        progress_workbook(year, today=timezone.localdate()),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    today = timezone.localdate()
+    if not prepared.is_large():
+        return _workbook_response(progress_workbook(year, today=today), year)
+    preparation, data = prepared.request_workbook(year, today)
+    if data is not None:
+        return _workbook_response(data, year)
+    context = {"year": year, "year_label": fiscal_year_label(year), "preparation": preparation}
+    return render(request, "progress/report_preparing.html", context, status=202)
+
+
+def _workbook_response(data: bytes, year: int) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="progress_report_{year}.xlsx"'
     return response
 

@@ -60,6 +60,8 @@ class Cell:
 class Sheet:
     name: str
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    # max_column is asked for every row read: worked out again only when cells were added (never per row).
+    _widest: tuple[int, int] = field(default=(-1, 0), init=False, repr=False, compare=False)
 
     @property
     def max_row(self) -> int:
@@ -67,7 +69,9 @@ class Sheet:
 
     @property
     def max_column(self) -> int:
-        return max((column for _, column in self.cells), default=0)
+        if self._widest[0] != len(self.cells):
+            self._widest = (len(self.cells), max((column for _, column in self.cells), default=0))
+        return self._widest[1]
 
     def get(self, row: int, column: int) -> Cell:
         return self.cells.get((row, column)) or Cell(None, row, column)
