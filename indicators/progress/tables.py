@@ -25,7 +25,7 @@ from indicators.evaluation import Evaluator, IndicatorGrade, SeriesGrade, Status
 from indicators.models import Indicator, Report, Series, Target
 from indicators.templatetags.grades import render_grade_badge
 from setagaya_plan.core.fiscal_years import current_plan, era_label, fiscal_year_label, plan_years, printed_years
-from setagaya_plan.lib.numerals import format_rate, format_value, to_full_width
+from setagaya_plan.lib.numerals import format_progress, format_rate, format_value, to_full_width
 
 
 def target_text(target: Target | None, unit: str) -> str:
@@ -427,7 +427,7 @@ class IndicatorTable(tables.Table):
         return format_rate(value)
 
     def render_progress(self, value):
-        return format_rate(value)
+        return format_progress(value)
 
     def render_grade(self, record):
         return render_grade_badge(record.grade)
