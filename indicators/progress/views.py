@@ -35,6 +35,7 @@ from indicators.evaluation import (
     update_scheme,
 )
 from indicators.models import ConfirmedBaseline, GradingScheme, Indicator, Report
+from indicators.progress.analyses import year_analyses
 from indicators.progress.filters import IndicatorFilter, grade_matches
 from indicators.progress.forms import ActivateForm, BaselineForm, ThresholdForm, mark_errors
 from indicators.progress.overview import all_indicators, goal_sections, legend_context, measure_rows, sees_unapproved
@@ -247,8 +248,9 @@ def annual_report(request, year: int):
     )
     by_measure = defaultdict(list)
     for vision in visions:
+        tables = printed_tables(vision, indicators, evaluator, years, sees)
         by_measure[vision.measure_id].append(
-            {"vision": vision, "tables": printed_tables(vision, indicators, evaluator, years, sees)}
+            {"vision": vision, "tables": tables, "analyses": year_analyses(tables, evaluator, year)}
         )
     measures = [{"row": row, "visions": by_measure.get(row.measure.pk, [])} for row in rows]
     return render(
