@@ -4,23 +4,18 @@ violation, and at 375 px the page does not scroll sideways (a wide table scrolls
 Reachable: the menu's links, then the links in the main content of those pages and of the pages they lead to, one
 page per URL pattern (a measure page stands for all 推進施策). Left out: downloads, logout, and Django's admin
 (its own pages, not the app's). The year worked on holds approved actuals with 要因分析, one out-of-range 進捗率, a
-report waiting for approval and one returned to its section, so the pages show what they show in May.
+report waiting for approval and one returned to its section (`year_of_work` in conftest.py), so the pages show what
+they show in May.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Page
 
-from bench.plan_data import approve
-from indicators.entry.workflow import REPORT_REVIEW
-from indicators.models import Indicator
-from setagaya_plan.core import review
-from setagaya_plan.core.fiscal_years import default_fiscal_year
 from tests.browser.accessibility import axe_violations, settle, sideways_overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,30 +33,6 @@ NOT_PAGES = {
     "imports:printed",
     "imports:actuals",
 }
-
-
-@pytest.fixture
-def year_of_work(demo_users, django_user_model):
-    """The year pages open on, as in May: approved actuals (a shortfall with its 要因分析, a 進捗率 of −3,300 %),
-    a report waiting for approval and one returned to the section."""
-    year = default_fiscal_year()
-    users = {name: django_user_model.objects.get(username=name) for name in ("demo_planner", "demo_staff")}
-    approver = django_user_model.objects.get(username="demo_approver")
-
-    def indicator(code):
-        return Indicator.objects.get(code=code)
-
-    planner = users["demo_planner"]
-    approve(indicator("G1-M01-V1-A3"), year, planner, {"": 3}, factor_analysis="講師の確保が遅れた。")
-    # 現況値 13.8% → 目標 13.0%: 40.2% is a 進捗率 of −3,300 %, shown as 範囲外.
-    approve(indicator("G1-M01-V3-O1"), year, planner, {"": Decimal("40.2")}, next_steps="見守りを広げる。")
-    approve(indicator("G1-M05-V2-A2"), year, planner, {"yearly": 0, "cumulative": 5})
-    approve(indicator("G1-M09-V1-A1"), year, planner, {"": 140})
-    staff = users["demo_staff"]
-    approve(indicator("G1-M04-V1-A3"), year, staff, {"": 20}, approve_it=False)
-    returned = approve(indicator("G1-M10-V1-O5"), year, staff, {"a": 10, "b": 700}, approve_it=False)
-    review.send_back(REPORT_REVIEW, returned, approver, returned.version, "b) の値を確認してください。")
-    return year
 
 
 def _view_name(url: str) -> str | None:
