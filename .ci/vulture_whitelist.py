@@ -10,6 +10,7 @@ _ = object
 _.place_slug  # consultations/grid.html, review_list.html
 _.source_note  # consultations/statistics.html
 _.has_values  # consultations/trends.html
+_.cells_with_missing  # consultations/ward_totals.html
 _.current_display  # entry/grid.html, indicator.html, my_indicators.html
 _.comment_errors  # entry/grid.html
 _.approved_share  # entry/completeness.html

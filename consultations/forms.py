@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from consultations.models import MAX_COUNT, Agency, Category, WindowType
 from setagaya_plan.lib.value_input import ValueRules, parse_value
 
-COUNT_RULES = ValueRules(unit="件")
+COUNT_RULES = ValueRules(unit="件", counted="相談件数")
 
 
 def parse_count(raw) -> int | None:

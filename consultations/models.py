@@ -482,7 +482,7 @@ class StatTable(models.Model):
 
     @property
     def source_note(self) -> str:
-        return f"出典：計画書 推進施策{self.measure_number} めざす姿{self.vision_number}「{self.part}」"
+        return f"出典：計画書 第4章 推進施策{self.measure_number} めざす姿{self.vision_number}「{self.part}」"
 
     def note_list(self) -> list[str]:
         return [line for line in self.notes.splitlines() if line.strip()]

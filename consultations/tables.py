@@ -2,11 +2,19 @@
 
 Each builder asks the database for grouped sums (CountQuerySet) in one or two queries and arranges them in the
 ward's order; the templates only print. `approved_only` narrows every figure to approved reports.
+
+Blank is not zero, in every total: a sum over nothing but blanks is blank (None, shown ―), never 0, and a total
+over the months of a year says how many months that have begun hold no figure (「3か月未入力」), unless the year
+was kept as one whole-year figure.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from consultations.models import (
     WHOLE_YEAR,
@@ -19,7 +27,28 @@ from consultations.models import (
     WindowType,
     month_label,
 )
-from setagaya_plan.core.fiscal_years import FISCAL_MONTHS, era_label, fiscal_year_label
+from setagaya_plan.core.fiscal_years import FISCAL_MONTHS, calendar_year_of, era_label, fiscal_year_label
+
+
+def total_of(values: Iterable[int | None]) -> int | None:
+    """The sum of the figures; None when there is none (blanks are left out, never counted as 0)."""
+    figures = [value for value in values if value is not None]
+    return sum(figures) if figures else None
+
+
+def begun_months(fiscal_year: int, today: datetime.date | None = None) -> list[int]:
+    """The months of a fiscal year that have begun: those a blank can be missing from."""
+    today = today or timezone.localdate()
+    return [m for m in FISCAL_MONTHS if datetime.date(calendar_year_of(fiscal_year, m), m, 1) <= today]
+
+
+def missing_months(months_with_figures: Iterable[int], fiscal_year: int) -> int:
+    """How many begun months hold no figure; none when the year was kept only as one whole-year figure."""
+    have = set(months_with_figures)
+    monthly = have - {WHOLE_YEAR}
+    if not monthly and WHOLE_YEAR in have:
+        return 0
+    return sum(1 for month in begun_months(fiscal_year) if month not in monthly)
 
 
 def counts_for(approved_only: bool) -> CountQuerySet:
@@ -46,10 +75,18 @@ def source_columns(grouped_keys) -> list[Column]:
 class Row:
     label: str
     cells: list[int | None]
-    total: int
+    total: int | None
     approved: int | None = None
     key: object = None
     kind: str = ""
+    missing: int = 0  # months of the year without a figure, in a total over months
+    cell_missing: list[int] = field(default_factory=list)  # the same, per cell of a total row
+    missing_places: int = 0  # 地区 with such months, in a 地域 or ward total
+
+    @property
+    def cells_with_missing(self) -> list[tuple[int | None, int]]:
+        """(figure, months without a figure) per cell, for a total row."""
+        return list(zip(self.cells, self.cell_missing or [0] * len(self.cells), strict=True))
 
 
 @dataclass
@@ -85,9 +122,20 @@ def month_table(fiscal_year: int, approved_only: bool) -> MonthTable:
     for month in months:
         cells = [grouped.get((month, *column.key)) for column in columns]
         label = "年度計で入力された件数" if month == WHOLE_YEAR else month_label(fiscal_year, month)
-        rows.append(Row(label, cells, sum(c or 0 for c in cells), approved.get(month, 0), key=month))
-    column_totals = [sum(row.cells[i] or 0 for row in rows) for i in range(len(columns))]
-    total = Row("合計", column_totals, sum(column_totals), sum(approved.values()))
+        total = total_of(cells)
+        rows.append(Row(label, cells, total, approved.get(month, None if total is None else 0), key=month))
+    column_totals = [total_of(row.cells[i] for row in rows) for i in range(len(columns))]
+    total = Row(
+        "合計",
+        column_totals,
+        total_of(column_totals),
+        total_of(approved.values()),
+        missing=missing_months((row.key for row in rows if row.total is not None), fiscal_year),
+        cell_missing=[
+            missing_months((row.key for row in rows if row.cells[i] is not None), fiscal_year)
+            for i in range(len(columns))
+        ],
+    )
     return MonthTable(columns, rows, total)
 
 
@@ -111,37 +159,47 @@ def place_table(fiscal_year: int, month: int | None, approved_only: bool) -> Pla
     """Totals of each 地区, each 地域 and the ward for a fiscal year (or one month of it), by window or agency.
 
     Agencies counted per 地域 appear as their 地域's own line; those counted for the ward as a line of their own.
+    Over the whole year a 地区's total says how many begun months it has not entered, a 地域's and the ward's how
+    many 地区 have such months.
     """
     counts = counts_for(approved_only).for_year(fiscal_year)
     if month is not None:
         counts = counts.filter(report__month=month)
     grouped = counts._grouped("report__district", "report__area", "window", "agency")
     columns = source_columns({(w, a) for (_d, _r, w, a) in grouped})
+    entered = counts._grouped("report__district", "report__month") if month is None else {}
 
     def row_for(label, match, key=None, kind="") -> Row:
         cells = []
         for column in columns:
-            cells.append(sum(v for (d, r, w, a), v in grouped.items() if match(d, r) and (w, a) == column.key) or None)
-        return Row(label, cells, sum(c or 0 for c in cells), key=key, kind=kind)
+            cells.append(total_of(v for (d, r, w, a), v in grouped.items() if match(d, r) and (w, a) == column.key))
+        return Row(label, cells, total_of(cells), key=key, kind=kind)
+
+    def district_row(district) -> Row:
+        row = row_for(str(district), lambda d, r, pk=district.pk: d == pk, district, "district")
+        if month is None:
+            row.missing = missing_months((m for (d, m) in entered if d == district.pk), fiscal_year)
+        return row
 
     districts = list(District.objects.select_related("area").order_by("position"))
     blocks = []
     for area in Area.objects.order_by("position"):
         block = AreaBlock(area)
-        for district in (d for d in districts if d.area_id == area.pk):
-            block.districts.append(row_for(str(district), lambda d, r, pk=district.pk: d == pk, district, "district"))
+        block.districts = [district_row(district) for district in districts if district.area_id == area.pk]
         agencies = row_for(f"{area}の相談支援機関", lambda d, r, pk=area.pk: d is None and r == pk, kind="agencies")
-        block.agencies = agencies if agencies.total else None
-        members = [*block.districts, *([agencies] if agencies.total else [])]
-        cells = [sum(row.cells[i] or 0 for row in members) or None for i in range(len(columns))]
-        block.subtotal = Row(f"{area} 計", cells, sum(c or 0 for c in cells), key=area, kind="area")
+        block.agencies = agencies if agencies.total is not None else None
+        members = [*block.districts, *([agencies] if agencies.total is not None else [])]
+        cells = [total_of(row.cells[i] for row in members) for i in range(len(columns))]
+        block.subtotal = Row(f"{area} 計", cells, total_of(cells), key=area, kind="area")
+        block.subtotal.missing_places = sum(1 for row in block.districts if row.missing)
         blocks.append(block)
     ward_agencies = row_for("全区の相談支援機関", lambda d, r: d is None and r is None, kind="agencies")
-    if ward_agencies.total:
+    if ward_agencies.total is not None:
         blocks.append(AreaBlock(None, agencies=ward_agencies))
-    totals = [sum(v for (d, r, w, a), v in grouped.items() if (w, a) == c.key) or None for c in columns]
-    total = Row("全区 計", totals, sum(t or 0 for t in totals), kind="ward")
-    maximum = max((row.total for block in blocks for row in block.districts), default=0)
+    totals = [total_of(v for (d, r, w, a), v in grouped.items() if (w, a) == c.key) for c in columns]
+    total = Row("全区 計", totals, total_of(totals), kind="ward")
+    total.missing_places = sum(block.subtotal.missing_places for block in blocks if block.subtotal)
+    maximum = max((row.total or 0 for block in blocks for row in block.districts), default=0)
     return PlaceTable(columns, blocks, total, maximum)
 
 
@@ -149,7 +207,8 @@ def place_table(fiscal_year: int, month: int | None, approved_only: bool) -> Pla
 class Trend:
     label: str
     bars: list[tuple[str, int | None, str]]
-    total: int
+    total: int | None
+    missing: int = 0  # begun months without a figure (monthly trends)
 
     @property
     def has_values(self) -> bool:
@@ -163,23 +222,23 @@ def monthly_trends(fiscal_year: int, approved_only: bool) -> tuple[list[Trend], 
     by_category = counts._grouped("report__month", "category")
     month_names = [f"{m}月" for m in FISCAL_MONTHS]
 
-    def bars(lookup) -> list[tuple[str, int | None, str]]:
-        out = []
+    def trend(label: str, lookup) -> Trend:
+        bars = []
         for name, m in zip(month_names, FISCAL_MONTHS, strict=True):
             value = lookup(m)
-            out.append((name, value, f"{value:,}" if value is not None else "―"))
-        return out
+            bars.append((name, value, f"{value:,}" if value is not None else "―"))
+        entered = (m for (_, value, _), m in zip(bars, FISCAL_MONTHS, strict=True) if value is not None)
+        return Trend(label, bars, total_of(v for _, v, _ in bars), missing_months(entered, fiscal_year))
 
-    source_trends = []
-    for column in source_columns({(w, a) for (_m, w, a) in by_source}):
-        trend_bars = bars(lambda m, key=column.key: by_source.get((m, *key)))
-        source_trends.append(Trend(column.label, trend_bars, sum(v or 0 for _, v, _ in trend_bars)))
+    source_trends = [
+        trend(column.label, lambda m, key=column.key: by_source.get((m, *key)))
+        for column in source_columns({(w, a) for (_m, w, a) in by_source})
+    ]
     category_trends = []
     for category in Category.objects.order_by("position", "pk"):
-        trend_bars = bars(lambda m, pk=category.pk: by_category.get((m, pk)))
-        total = sum(v or 0 for _, v, _ in trend_bars)
-        if category.active or total:
-            category_trends.append(Trend(category.name, trend_bars, total))
+        found = trend(category.name, lambda m, pk=category.pk: by_category.get((m, pk)))
+        if category.active or found.total is not None:
+            category_trends.append(found)
     return source_trends, category_trends
 
 
@@ -193,5 +252,5 @@ def yearly_trends(approved_only: bool) -> list[Trend]:
         for year in years:
             value = grouped.get((year, *column.key))
             trend_bars.append((era_label(year), value, f"{value:,}" if value is not None else "―"))
-        trends.append(Trend(column.label, trend_bars, sum(v or 0 for _, v, _ in trend_bars)))
+        trends.append(Trend(column.label, trend_bars, total_of(v for _, v, _ in trend_bars)))
     return trends

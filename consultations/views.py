@@ -95,7 +95,7 @@ def ward_totals(request):
     chart = charts.bar_chart(
         f"{fiscal_year_label(fiscal_year)} 月別の相談件数（全区）",
         [
-            (f"{row.key}月", row.total if any(c is not None for c in row.cells) else None, f"{row.total:,}")
+            (f"{row.key}月", row.total, f"{row.total:,}" if row.total is not None else "―")
             for row in table.rows
             if row.key
         ],
@@ -494,9 +494,10 @@ def _render_grid(request, page: GridPage, *, form: CountGridForm | None = None, 
             bound = form[cell.name]
             value = bound.value() if form.is_bound else saved.get(cell.name, "")
             row_cells.append({"cell": cell, "field": bound, "value": "" if value is None else value})
-        row_total = sum(saved.get(GridCell(s, category).name, 0) for s in sources)
+        # Blank is not zero: a row or column with no saved box is blank (―), not 0.
+        row_total = tables.total_of(saved.get(GridCell(s, category).name) for s in sources)
         rows.append({"category": category, "cells": row_cells, "total": row_total})
-    column_totals = [sum(saved.get(GridCell(s, c).name, 0) for c in categories) for s in sources]
+    column_totals = [tables.total_of(saved.get(GridCell(s, c).name) for c in categories) for s in sources]
     offered = review.options(COUNT_REVIEW, report, request.user)
     fiscal_year, month = page.fiscal_year, page.month
     context = {
@@ -512,7 +513,7 @@ def _render_grid(request, page: GridPage, *, form: CountGridForm | None = None, 
         "sources": sources,
         "rows": rows,
         "column_totals": column_totals,
-        "grand_total": sum(column_totals),
+        "grand_total": tables.total_of(column_totals),
         "editable": page.editable,
         "may_enter": page.may_enter,
         "review_options": offered,

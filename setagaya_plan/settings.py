@@ -240,7 +240,7 @@ IMPORT_PENDING_SECONDS = env_int("IMPORT_PENDING_SECONDS", 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "landing"  # each role lands on its own work (measures.views.landing)
 LOGOUT_REDIRECT_URL = "login"
 
 # A working day: the session ends when the browser closes, and on the server after SESSION_IDLE_MINUTES

@@ -10,6 +10,7 @@ admin.site.index_title = "管理メニュー"
 
 urlpatterns = [
     path("", measure_views.plan_overview, name="home"),
+    path("start/", measure_views.landing, name="landing"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -105,14 +105,16 @@ NUMBER_INPUTS = [
     no("- 5", COUNT, "マイナス記号と数字の間に空白を入れないでください"),
     no("△", COUNT, "マイナス記号の後に数値がありません"),
     no("-1", RATE, "マイナスの値は入力できません"),
-    # Units: the indicator's own, after the number.
-    no("12人日", COUNT, "単位「人日」はこの指標では使えません"),
-    no("12%", COUNT, "単位「%」はこの指標では使えません"),
+    # Units: the indicator's own, after the number. The message names what is counted in each place (an
+    # indicator: 「単位「人日」はこの指標では使えません」; the consultations grid: 「相談件数は「件」で数えます」), and
+    # both say what to type instead.
+    no("12人日", COUNT, "数値だけ、または「{u}」を付けて入力してください"),
+    no("12%", COUNT, "数値だけ、または「{u}」を付けて入力してください"),
     no("55円", RATE, "単位「円」はこの指標では使えません"),
     no("{u}12", COUNT, "数値から始めてください"),
-    no("12{u}{u}", COUNT, "単位「{u}{u}」はこの指標では使えません"),
+    no("12{u}{u}", COUNT, "「{u}{u}」"),
     no("約100", COUNT, "数値から始めてください"),
-    no("100以上", COUNT, "単位「以上」はこの指標では使えません"),
+    no("100以上", COUNT, "数値だけ、または「{u}」を付けて入力してください"),
     # Rates lie in 0–100.
     no("120", RATE, "割合（%）は0から100までの値で入力してください"),
     no("100.1%", RATE, "割合（%）は0から100までの値で入力してください"),

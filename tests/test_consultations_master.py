@@ -27,6 +27,7 @@ from consultations.models import (
 )
 from consultations.services import MASTER_DATA_DIR, MasterDataError, load_master_data
 from setagaya_plan.core.models import AuditEntry, Section
+from tests.source_expectations.statistics import SERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +151,27 @@ def _by_label(table_title: str, label: str, group: str = "") -> StatSeries:
 
 def _printed(series: StatSeries) -> dict[int, str]:
     return {v.year: v.display for v in series.values.order_by("year")}
+
+
+def test_every_historical_series_the_plan_prints_is_held_with_its_place():
+    """tests/source_expectations/statistics.py: every series over more than one year, no more and no less."""
+    held = {}
+    for series in StatSeries.objects.select_related("table").prefetch_related("values"):
+        if len({value.year for value in series.values.all()}) > 1:
+            table = series.table
+            held.setdefault(table.title, (table.measure_number, table.vision_number, {}))[2][series.full_label] = (
+                _printed(series)
+            )
+    assert held == SERIES
+
+
+def test_school_non_attendance_names_its_source_and_definition():
+    table = StatTable.objects.get(title="不登校の児童・生徒数")
+    assert table.source_note == "出典：計画書 第4章 推進施策8 めざす姿1「現状やこれまでの取組み」"
+    assert "累積で３０日以上の欠席" in table.notes
+    series = table.series.get()
+    assert series.period_label(2019) == "令和元年度（2019年度）"
+    assert [value.value for value in series.values.order_by("year")] == [825, 968, 1228, 1540]
 
 
 # Each figure below is typed from the printed plan, as printed.

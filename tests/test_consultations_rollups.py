@@ -113,12 +113,20 @@ def test_month_table_of_the_ward(counts):
     assert (rows[4].total, rows[4].approved) == (22, 19)
     assert (rows[5].total, rows[5].approved) == (43, 6)
     assert (rows[0].total, rows[0].label) == (20, "年度計で入力された件数")
-    assert rows[6].total == 0 and all(cell is None for cell in rows[6].cells)
+    # June has no figure: its total is blank, not 0 (blank is not zero).
+    assert rows[6].total is None and rows[6].approved is None and all(cell is None for cell in rows[6].cells)
     assert (table.total.total, table.total.approved) == (85, 45)
+    # In February 2025 eleven months of 令和6年度 have begun; only April and May hold figures (ぽーと's is for the
+    # whole year).
+    assert table.total.missing == 9
     labels = [column.label for column in table.columns]
     assert labels[:4] == ["まちづくりセンター", "あんしんすこやかセンター", "社会福祉協議会", "児童館"]
     assert set(labels[4:]) == {"地域障害者相談支援センター「ぽーと」", "ぷらっとホーム世田谷"}
     assert table.total.cells[labels.index("まちづくりセンター")] == 17
+    missing = dict(zip(labels, table.total.cell_missing, strict=True))
+    assert missing["まちづくりセンター"] == 9  # April and May
+    assert missing["児童館"] == 10  # April only
+    assert missing["地域障害者相談支援センター「ぽーと」"] == 0  # kept as one whole-year figure
 
 
 def test_place_table_for_one_month(counts):
@@ -126,7 +134,7 @@ def test_place_table_for_one_month(counts):
     setagaya = table.blocks[0]
     rows = {row.label: row.total for row in setagaya.districts}
     assert len(setagaya.districts) == 7
-    assert (rows["池尻地区"], rows["太子堂地区"], rows["若林地区"]) == (15, 3, 0)
+    assert (rows["池尻地区"], rows["太子堂地区"], rows["若林地区"]) == (15, 3, None)  # 若林: nothing entered
     assert setagaya.subtotal.total == 18
     kitazawa = table.blocks[1]
     assert kitazawa.subtotal.total == 4
@@ -137,17 +145,43 @@ def test_place_table_for_one_month(counts):
 def test_place_table_for_the_year_approved_only(counts):
     table = tables.place_table(2024, None, approved_only=True)
     by_label = {row.label: row.total for block in table.blocks for row in block.districts}
-    assert (by_label["池尻地区"], by_label["太子堂地区"], by_label["梅丘地区"]) == (15, 0, 10)
+    assert (by_label["池尻地区"], by_label["太子堂地区"], by_label["梅丘地区"]) == (15, None, 10)
     kinuta = next(block for block in table.blocks if block.area and block.area.name == "砧")
     assert kinuta.agencies.total == 20 and kinuta.subtotal.total == 20
     assert table.total.total == 45
+
+
+def test_place_table_for_the_year_says_which_months_are_missing(counts):
+    table = tables.place_table(2024, None, approved_only=False)
+    rows = {row.label: row for block in table.blocks for row in block.districts}
+    assert (rows["池尻地区"].total, rows["池尻地区"].missing) == (22, 9)  # April and May of 11 begun months
+    assert (rows["若林地区"].total, rows["若林地区"].missing) == (None, 11)
+    setagaya, kitazawa = table.blocks[0], table.blocks[1]
+    assert setagaya.subtotal.missing_places == 7  # every 地区 of 世田谷 has months without a figure
+    assert table.total.missing_places == 28
+    assert kitazawa.subtotal.total == 10
+
+
+def test_a_count_of_zero_is_a_figure_and_blank_is_not(planner_user):
+    _enter(planner_user, district("ikejiri"), 2024, 4, {("まちづくりセンター", "高齢"): 0})
+    table = tables.month_table(2024, approved_only=False)
+    rows = {row.key: row for row in table.rows}
+    assert (rows[4].total, rows[5].total) == (0, None)
+    assert (table.total.total, table.total.missing) == (0, 10)
+    places = tables.place_table(2024, 4, approved_only=False)
+    by_label = {row.label: row.total for block in places.blocks for row in block.districts}
+    assert (by_label["池尻地区"], by_label["太子堂地区"]) == (0, None)
+    assert places.total.total == 0
+    machi = next(t for t in tables.monthly_trends(2024, approved_only=False)[0] if t.label == "まちづくりセンター")
+    assert (machi.total, machi.missing) == (0, 10)
+    assert tables.month_table(2030, approved_only=False).total.total is None  # a year with nothing: blank
 
 
 def test_monthly_trends_per_window_and_category(counts):
     by_source, by_category = tables.monthly_trends(2024, approved_only=False)
     machi = next(t for t in by_source if t.label == "まちづくりセンター")
     assert [value for _, value, _ in machi.bars][:3] == [10, 7, None]
-    assert machi.total == 17
+    assert (machi.total, machi.missing) == (17, 9)
     elderly = next(t for t in by_category if t.label == "高齢")
     assert [value for _, value, _ in elderly.bars][:2] == [10, 13]
     # Whole-year figures have no month: not in the monthly charts.
@@ -163,7 +197,7 @@ def test_ward_page_shows_the_hand_computed_totals(client, counts, planner_user, 
     assert "令和6年度（2024年度） 月別の相談件数" in page
     table = response.context["table"]
     assert table.total.total == 85
-    assert '<td class="num total" data-total>85</td>' in page
+    assert '<td class="num total" data-total>85<span class="missing-note">（9か月未入力）</span></td>' in page
     years = {row.fiscal_year: (row.total, row.approved) for row in response.context["years"]}
     assert years == {2023: (100, 100), 2024: (85, 45)}
 

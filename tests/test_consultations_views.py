@@ -47,9 +47,13 @@ def test_statistics_page_prints_the_figures_as_in_the_plan_with_charts(
         assert printed in page
     assert "（※）スマートフォンでのワクチン接種予約支援を含む。" in page
     assert "令和3年（2021年）" in page  # 在宅医療・ACP: calendar years
-    assert "出典：計画書 推進施策1 めざす姿1「現状やこれまでの取組み」" in page
-    # One chart per printed line over several years, one per breakdown, one per ほっとスクール measure: 19.
-    assert page.count('role="img"') == 19
+    assert "出典：計画書 第4章 推進施策1 めざす姿1「現状やこれまでの取組み」" in page
+    # One chart per printed line over several years, one per breakdown, one per ほっとスクール measure: 21 with
+    # 不登校の児童・生徒数 and 刑法犯認知件数 (推進施策8, 10).
+    assert page.count('role="img"') == 21
+    for printed in ["825名", "1,540名", "令和元年度（2019年度）", "約16,000件", "平成14年（2002年）"]:
+        assert printed in page
+    assert "出典：計画書 第4章 推進施策8 めざす姿1「現状やこれまでの取組み」" in page
     assert "割合（%）" in page and "件数・人数（件）" in page
 
 

@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
 
+from consultations.access import can_enter, entry_districts
+from consultations.models import District
 from indicators.entry.workflow import REPORT_REVIEW, SeriesValue, save_report, set_year_lock
 from indicators.models import Indicator
 from setagaya_plan.core import review
@@ -136,6 +138,22 @@ def test_demo_users_each_role_and_a_demo_section(settings, monkeypatch):
     assert demo.values("vision__measure").distinct().count() >= 4  # several 推進施策
     assert demo.filter(series__key="a").exists() and demo.filter(series__key="cumulative").exists()
     assert any(indicator.has_text_target(2024) for indicator in demo)
+    # A 地区 to enter counts for: the first one (池尻), its 地域 reviewed by the demo section's 承認者.
+    district = District.objects.get(section__name="地域包括ケア推進課（デモ）")
+    assert (district.name, district.area.reviewing_section.name) == ("池尻", "地域包括ケア推進課（デモ）")
+    assert "デモ所管課が相談件数を入力する地区: 池尻地区（世田谷地域）" in out.getvalue()
+    staff = get_user_model().objects.get(username="demo_staff")
+    assert [d.code for d in entry_districts(staff)] == ["ikejiri"] and can_enter(staff, district)
+
+
+def test_demo_users_keep_a_planners_link_of_a_district(settings):
+    settings.DEBUG = True
+    ikejiri = Section.objects.create(name="池尻まちづくりセンター")
+    District.objects.filter(code="ikejiri").update(section=ikejiri)
+    call_command("create_demo_users", stdout=io.StringIO())
+    call_command("create_demo_users", stdout=io.StringIO())
+    assert District.objects.get(code="ikejiri").section == ikejiri
+    assert District.objects.get(section__name="地域包括ケア推進課（デモ）").code == "taishido"  # the next free one
 
 
 def test_demo_users_keep_a_planners_assignment(settings, section):

@@ -108,49 +108,6 @@ def test_a_year_as_people_write_it_is_read(client, entry_user, section, raw):
     assert "選べないため" not in response.content.decode()
 
 
-def test_returned_and_overdue_come_first(client, entry_user, approver_user, section):
-    report = save_report(
-        indicator=Indicator.objects.get(code=ISOLATION),
-        fiscal_year=YEAR,
-        user=entry_user,
-        values={"": SeriesValue(Decimal("13.0"))},
-        expected_version=None,
-    )
-    report = review.submit(REPORT_REVIEW, report, entry_user, report.version)
-    review.send_back(REPORT_REVIEW, report, approver_user, report.version, "調査の出典を確認してください")
-    client.force_login(entry_user)
-    with time_machine.travel(datetime.datetime(2025, 7, 1, 9), tick=False):
-        page = client.get(reverse("entry:my_indicators") + "?year=2024").content.decode()
-    attention = page.split('id="attention-title"')[1].split("</section>")[0]
-    assert "まず対応が必要なもの（5件）" in page
-    names = re.findall(r'<a href="/entry/[^"]+">([^<]+)</a>', attention)
-    assert names[0] == "孤立していると思われる区民の割合"  # returned first
-    assert "差戻し理由：調査の出典を確認してください" in attention
-    assert attention.count("期限超過") == 5  # all five are past 30 June 2025
-
-
-def test_before_the_deadline_nothing_is_overdue(client, entry_user, section):
-    client.force_login(entry_user)
-    with time_machine.travel(datetime.datetime(2025, 6, 30, 12), tick=False):
-        page = client.get(reverse("entry:my_indicators") + "?year=2024").content.decode()
-    assert "まず対応が必要なもの" not in page and "期限超過" not in page
-
-
-def test_approver_sees_submitted_items_as_their_work(client, entry_user, approver_user, section):
-    report = save_report(
-        indicator=Indicator.objects.get(code=TRAINING),
-        fiscal_year=YEAR,
-        user=entry_user,
-        values={"": SeriesValue(Decimal(5))},
-        expected_version=None,
-    )
-    review.submit(REPORT_REVIEW, report, entry_user, report.version)
-    client.force_login(approver_user)
-    with time_machine.travel(datetime.datetime(2025, 5, 1, 9), tick=False):
-        page = client.get(reverse("entry:my_indicators") + "?year=2024").content.decode()
-    assert "まず対応が必要なもの（1件）" in page and "承認待ちです" in page
-
-
 def test_planner_sees_every_section_and_filters(client, planner_user, section, other_section):
     client.force_login(planner_user)
     page = client.get(reverse("entry:my_indicators") + "?year=2024").content.decode()
@@ -186,7 +143,9 @@ def test_my_indicators_queries_do_not_grow_with_indicators(
             expected_version=None,
         )
     client.force_login(planner_user)
-    with django_assert_max_num_queries(15):  # includes saving the session (idle timeout)
+    # Includes saving the session (idle timeout) and the work queue across the open years (year settings,
+    # indicators, series, targets, reports).
+    with django_assert_max_num_queries(21):
         response = client.get(reverse("entry:my_indicators") + "?year=2024")
     assert response.status_code == 200 and response.content.decode().count("/entry/G1-") >= 80
 
@@ -376,6 +335,64 @@ def test_missing_the_target_without_factor_analysis_is_refused_and_nothing_saved
     assert "目標に届いていないため、提出には今後の方向性が必要です。" in page
     assert 'id="id_factor_analysis_error"' in page and 'id="id_next_steps_error"' in page
     assert report_of(TRAINING) is None
+
+
+def notice_in(page: str) -> str:
+    return page.split('id="shortfall-notice">')[1].split("</p>")[0] if 'id="shortfall-notice"' in page else ""
+
+
+@pytest.mark.parametrize(
+    "code, values, texts, expected",
+    [
+        # 3 < 5 研修: both reasons blank.
+        (
+            TRAINING,
+            {"": "3"},
+            {},
+            "保存した実績は目標に届いていません。提出するときは要因分析と今後の方向性の入力が必要です。",
+        ),
+        # 14.0% above the 13.5% a downward indicator aims at.
+        (ISOLATION, {"": "14.0"}, {"next_steps": "周知を増やす"}, "提出するときは要因分析の入力が必要です。"),
+        (MAP, {"": "一部運用"}, {"self_grade": "mostly"}, "自己評価が「達成」ではありません。"),
+        # One part of two below its target (a) 60件).
+        (EVACUATION, {"a": "50", "b": "640"}, {}, "保存した実績は目標に届いていません。"),
+    ],
+)
+def test_a_saved_draft_below_target_says_early_that_submitting_needs_analysis(
+    client, entry_user, section, code, values, texts, expected
+):
+    client.force_login(entry_user)
+    assert post(client, code, values, **texts).status_code == 302
+    assert report_of(code).status == Report.Status.DRAFT
+    assert expected in notice_in(client.get(url(code)).content.decode())
+
+
+@pytest.mark.parametrize(
+    "code, values, texts",
+    [
+        (TRAINING, {"": "5"}, {}),  # meets 5
+        (TRAINING, {"": "3"}, {"factor_analysis": "講師の確保が遅れた", "next_steps": "年度当初に確保する"}),
+        (MAP, {"": "全面運用"}, {"self_grade": "met"}),
+        (EVACUATION, {"a": "", "b": ""}, {}),  # nothing typed yet: nothing to say
+    ],
+)
+def test_no_early_word_when_nothing_is_short_or_the_reasons_are_written(
+    client, entry_user, section, code, values, texts
+):
+    client.force_login(entry_user)
+    assert post(client, code, values, **texts).status_code == 302
+    assert notice_in(client.get(url(code)).content.decode()) == ""
+
+
+def test_the_early_word_is_for_staff_and_not_on_a_submitted_report(client, entry_user, approver_user, section):
+    client.force_login(entry_user)
+    post(client, TRAINING, {"": "3"})
+    client.force_login(approver_user)
+    assert notice_in(client.get(url(TRAINING)).content.decode()) == ""
+    client.force_login(entry_user)
+    post(client, TRAINING, {"": "3"}, action="submit", version=1, factor_analysis="講師不足", next_steps="早めに確保")
+    assert report_of(TRAINING).status == Report.Status.SUBMITTED
+    assert notice_in(client.get(url(TRAINING)).content.decode()) == ""
 
 
 def test_a_downward_indicator_misses_its_target_above_its_target(client, entry_user, section):

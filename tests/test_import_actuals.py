@@ -54,9 +54,9 @@ def test_new_actuals_are_written_through_the_workflow_and_audited(planner_user):
     preview = preview_upload("実績2024.xlsx", data, user=planner_user)
     assert preview.layouts == ["実績シート（コード・年度・実績）"]
     assert [(row.status, row.changes) for row in preview.rows] == [
-        ("new", [("実績", "（なし）", "295"), ("コメント", "（空欄）", "相談会を増やした")]),
-        ("new", [("多摩川洪水浸水想定区域内・実績", "（なし）", "61")]),
-        ("new", [("多摩川洪水浸水想定区域以外・実績", "（なし）", "650")]),
+        ("new", [("実績", "（なし）", "295人"), ("コメント", "（空欄）", "相談会を増やした")]),
+        ("new", [("多摩川洪水浸水想定区域内・実績", "（なし）", "61件")]),
+        ("new", [("多摩川洪水浸水想定区域以外・実績", "（なし）", "650件")]),
     ]
     assert Actual.objects.count() == 0  # a preview writes nothing
     apply_upload("実績2024.xlsx", data, user=planner_user)
@@ -157,7 +157,7 @@ def test_a_locked_year_takes_no_actuals(planner_user):
 def test_an_actuals_csv_in_shift_jis(planner_user):
     data = build.csv_bytes([HEADER, ["G1-M05-V1-A1", "令和6年度", "２９５", "区の集計"]], encoding="cp932")
     preview = preview_upload("実績.csv", data, user=planner_user)
-    assert preview.rows[0].changes == [("実績", "（なし）", "295"), ("コメント", "（空欄）", "区の集計")]
+    assert preview.rows[0].changes == [("実績", "（なし）", "295人"), ("コメント", "（空欄）", "区の集計")]
 
 
 def _contract_workbook(rows: list[list]) -> bytes:
@@ -185,8 +185,8 @@ def test_the_progress_workbook_hands_in_actuals_by_code(planner_user):
     preview = preview_upload("進捗状況.xlsx", data, user=planner_user)
     assert preview.layouts == ["進捗報告ブック（実績行）"]
     assert [(row.where, row.status, row.changes) for row in preview.rows] == [
-        ("シート「基本目標1-推進施策10」 5行目", "new", [("多摩川洪水浸水想定区域内・実績", "（なし）", "61")]),
-        ("シート「基本目標1-推進施策10」 7行目", "new", [("多摩川洪水浸水想定区域以外・実績", "（なし）", "650")]),
+        ("シート「基本目標1-推進施策10」 5行目", "new", [("多摩川洪水浸水想定区域内・実績", "（なし）", "61件")]),
+        ("シート「基本目標1-推進施策10」 7行目", "new", [("多摩川洪水浸水想定区域以外・実績", "（なし）", "650件")]),
     ]
 
 

@@ -52,7 +52,7 @@ def test_admin_import_previews_then_writes_with_its_history(client, admin_planne
     response = _preview(client, IMPORT, _change_file(9, 10))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "令和6年度（2024年度）目標：8 → 9<br>令和7年度（2025年度）目標：8 → 10" in page
+    assert "令和6年度（2024年度）目標：8件 → 9件<br>令和7年度（2025年度）目標：8件 → 10件" in page
     assert "シート「指標」 2行目" in page
     assert Series.objects.get(indicator__code="G1-M05-V1-A2").targets.get(fiscal_year=2024).value == Decimal(8)
     response = client.post(reverse(PROCESS), _confirm_fields(response), follow=True)
@@ -60,7 +60,7 @@ def test_admin_import_previews_then_writes_with_its_history(client, admin_planne
     assert Series.objects.get(indicator__code="G1-M05-V1-A2").targets.get(fiscal_year=2024).value == Decimal(9)
     entry = AuditEntry.objects.get(action="import")
     assert (entry.user, entry.source, entry.object_repr.split()[0]) == (admin_planner, "plan.xlsx", "G1-M05-V1-A2")
-    assert entry.changes == {"令和6年度（2024年度）目標": ["8", "9"], "令和7年度（2025年度）目標": ["8", "10"]}
+    assert entry.changes == {"令和6年度（2024年度）目標": ["8件", "9件"], "令和7年度（2025年度）目標": ["8件", "10件"]}
 
 
 def test_admin_import_shows_the_japanese_reason_a_file_cannot_be_read(client, admin_planner):

@@ -44,7 +44,10 @@ def test_dry_run_shows_the_changes_and_writes_nothing(change_file):
     before = snapshot.everything()
     out = _run(str(change_file), "--dry-run")
     assert "更新.xlsx：計画データ（指標・目標）（一覧形式（テンプレート））" in out
-    assert "[変更] シート「指標」 2行目 G1-M05-V1-A2 補助対象住宅の新規登録件数：令和6年度（2024年度）目標 8 → 9" in out
+    assert (
+        "[変更] シート「指標」 2行目 G1-M05-V1-A2 補助対象住宅の新規登録件数：令和6年度（2024年度）目標 8件 → 9件"
+        in out
+    )
     assert "新規 0件、変更 1件、変更なし 0件、上書き要確認 0件、エラー 0件" in out
     assert "確認のみ（--dry-run）：何も書き込んでいません。" in out
     assert snapshot.everything() == before

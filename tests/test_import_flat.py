@@ -96,8 +96,8 @@ def test_edits_are_shown_old_to_new_and_written_exactly(planner_user):
             ("方向", "増加をめざす", "減少をめざす"),
             ("実施計画 施策", "9-1", "9-1、9-2"),
             ("現況値の時点", "令和5年度見込み", "令和5年度実績"),
-            ("令和10年度（2028年度）目標", "（なし）", "310"),
-            ("令和7年度（2025年度）目標", "290", "295"),
+            ("令和10年度（2028年度）目標", "（なし）", "310人"),
+            ("令和7年度（2025年度）目標", "290人", "295人"),
         ],
         "G1-M10-V1-O5 個別避難計画作成数（多摩川洪水浸水想定区域以外）": [("総量", "2,560", "2,600")],
     }
@@ -131,10 +131,10 @@ def test_a_target_over_several_years_by_merged_cells_or_arrows(planner_user):
     preview = preview_upload("merged.xlsx", merged, user=planner_user)
     row = next(r for r in preview.rows if r.label.startswith("G1-M10-V1-A1"))
     assert row.changes == [
-        ("令和6年度（2024年度）目標", "28", "28（令和6年度（2024年度）～令和9年度（2027年度））"),
-        ("令和7年度（2025年度）目標", "28", "（なし）"),
-        ("令和8年度（2026年度）目標", "28", "（なし）"),
-        ("令和9年度（2027年度）目標", "28", "（なし）"),
+        ("令和6年度（2024年度）目標", "28回", "28回（令和6年度（2024年度）～令和9年度（2027年度））"),
+        ("令和7年度（2025年度）目標", "28回", "（なし）"),
+        ("令和8年度（2026年度）目標", "28回", "（なし）"),
+        ("令和9年度（2027年度）目標", "28回", "（なし）"),
     ]
     apply_upload("merged.xlsx", merged, user=planner_user)
     series = Series.objects.get(indicator__code="G1-M10-V1-A1")
@@ -161,7 +161,7 @@ def test_the_header_may_sit_below_title_rows_and_columns_may_be_missing(planner_
     preview = preview_upload("update.xlsx", data, user=planner_user)
     assert preview.sheets == ["更新分"]
     assert [(row.where, row.changes) for row in preview.rows] == [
-        ("シート「更新分」 4行目", [("令和6年度（2024年度）目標", "8", "9")])
+        ("シート「更新分」 4行目", [("令和6年度（2024年度）目標", "8件", "9件")])
     ]
     apply_upload("update.xlsx", data, user=planner_user)
     series = Series.objects.get(indicator__code="G1-M05-V1-A2")

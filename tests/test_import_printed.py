@@ -56,7 +56,7 @@ def test_source_tables_restore_a_database_that_differs(planner):
     assert ("名称", "（仮）", "お部屋探しサポートの利用相談者数") in first.changes
     assert ("現況値", "（なし）", "280") in first.changes
     assert ("現況値の時点", "（空欄）", "令和5年度見込み") in first.changes
-    assert ("令和6年度（2024年度）目標", "（なし）", "290") in first.changes
+    assert ("令和6年度（2024年度）目標", "（なし）", "290人") in first.changes  # with the unit the row restores
     assert ("総量", "1", "1,180") in first.changes
     assert ("実施計画 施策", "（なし）", "9-1") in first.changes
     apply_upload("実施計画.xlsx", source_tables.workbook(), user=planner)
@@ -107,8 +107,8 @@ def test_printed_export_after_a_change_carries_the_change(planner):
         (
             "G1-M10-V1-O5 個別避難計画作成数（多摩川洪水浸水想定区域内）",
             [
-                ("令和10年度（2028年度）目標", "（なし）", "100（令和10年度（2028年度）～令和13年度（2031年度））"),
-                ("令和7年度（2025年度）目標", "70", "75"),
+                ("令和10年度（2028年度）目標", "（なし）", "100件（令和10年度（2028年度）～令和13年度（2031年度））"),
+                ("令和7年度（2025年度）目標", "70件", "75件"),
             ],
         )
     ]
@@ -223,6 +223,72 @@ def test_a_relisted_row_must_repeat_the_original(planner):
         "【再掲】の値が元の指標（G1-M01-V4-A2 地域資源開発における団体訪問件数）と違います：現況値 6,000 → 6,358"
         in errors[0]
     )
+
+
+def _measure4_outcomes() -> bytes:
+    return build.xlsx(
+        {
+            "表": [
+                ["推進施策４　予防、健康づくり"],
+                ["めざす姿　１"],
+                ["番号", "成果指標", "現況値", *source_tables.YEARS_HEADER, "総量"],
+                *[list(row) for row in source_tables.MEASURE4_VISION1_OUTCOME],
+            ]
+        }
+    )
+
+
+def test_the_printed_names_rename_nothing(planner):
+    """「１日に 30分以上歩いている※区民の割合」 as printed is the stored 「１日に30分以上歩いている区民の割合」."""
+    before = snapshot.plan()
+    preview = preview_upload("推進施策4.xlsx", _measure4_outcomes(), user=planner)
+    assert [(row.status, row.changes) for row in preview.rows] == [("unchanged", [])] * 3
+    apply_upload("推進施策4.xlsx", _measure4_outcomes(), user=planner)
+    assert snapshot.plan() == before
+    assert Indicator.objects.get(code="G1-M04-V1-O1-1").name == "１日に30分以上歩いている区民の割合"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "1日に30分以上歩いている区民の割合",  # half-width digit
+        "１日に３０分以上歩いている区民の割合",  # full-width digits
+        "１日に 30 分以上歩いている　区民の割合",  # spaces, ideographic too
+        "１日に30分以上歩いている※区民の割合※1",  # ※ marks inside and at the end
+        "１日に30分以上歩いている区民の割合※１",
+    ],
+)
+def test_width_spacing_and_marks_are_not_differences_of_name(planner, written):
+    rows = [list(row) for row in source_tables.MEASURE4_VISION1_OUTCOME[:1]]
+    rows[0][1] = written + "\n【実施計画 施策７－１】"
+    data = build.xlsx(
+        {
+            "表": [
+                ["推進施策４"],
+                ["めざす姿　１"],
+                ["番号", "成果指標", "現況値", *source_tables.YEARS_HEADER, "総量"],
+                *rows,
+            ]
+        }
+    )
+    assert [row.status for row in preview_upload("x.xlsx", data, user=planner).rows] == ["unchanged"]
+
+
+def test_a_different_name_is_still_a_rename(planner):
+    rows = [list(row) for row in source_tables.MEASURE4_VISION1_OUTCOME[:1]]
+    rows[0][1] = "１日に60分以上歩いている区民の割合"
+    data = build.xlsx(
+        {
+            "表": [
+                ["推進施策４"],
+                ["めざす姿　１"],
+                ["番号", "成果指標", "現況値", *source_tables.YEARS_HEADER, "総量"],
+                *rows,
+            ]
+        }
+    )
+    row = preview_upload("x.xlsx", data, user=planner).rows[0]
+    assert ("名称", "１日に30分以上歩いている区民の割合", "１日に60分以上歩いている区民の割合") in row.changes
 
 
 def test_a_vision_is_found_from_the_number_when_the_sheet_has_no_vision_rows(planner):

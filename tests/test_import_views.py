@@ -102,7 +102,7 @@ def test_upload_preview_and_confirm_write_exactly_the_previewed_change(planner_c
     page = planner_client.get(reverse("imports:preview", args=[token])).content.decode()
     assert "取込み内容の確認" in page
     assert "✎</span> 変更" in page
-    assert "令和6年度（2024年度）目標" in page and "<ins>9</ins>" in page
+    assert "令和6年度（2024年度）目標" in page and "<ins>9件</ins>" in page
     assert Series.objects.get(indicator__code="G1-M05-V1-A2").targets.get(fiscal_year=2024).value == Decimal(8)
     fingerprint = pending.load(PENDING_KIND, token, planner_user).preview and _fingerprint(planner_client, token)
     response = planner_client.post(reverse("imports:confirm", args=[token]), {"fingerprint": fingerprint}, follow=True)

@@ -18,7 +18,7 @@ from consultations.forms import GridCell
 from consultations.models import Area, Category, ConsultationCount, CountReport, District, WindowType
 from indicators.importing.preview import preview_upload
 from indicators.models import Indicator, Report
-from setagaya_plan.lib.numerals import format_decimal
+from setagaya_plan.lib.numerals import format_value
 from tests.import_files import build
 from tests.number_inputs import COUNT, NUMBER_INPUTS, RATE, rows
 
@@ -161,7 +161,8 @@ def test_the_actuals_import(planner_user, row):
     elif row.value is None:  # an empty cell changes nothing
         assert result.status == "unchanged" and result.changes == []
     else:
-        assert result.errors == [] and result.changes == [("実績", "（なし）", format_decimal(row.value))]
+        # The preview shows the value with its unit (format_value: 12回, 12.0%).
+        assert result.errors == [] and result.changes == [("実績", "（なし）", format_value(row.value, unit))]
 
 
 # --- number cells of a workbook go through the same rule ---------------------------------------------------------
@@ -169,7 +170,12 @@ def test_the_actuals_import(planner_user, row):
 
 @pytest.mark.parametrize(
     "cell, kind, expected",
-    [(12, COUNT, "12"), (12.0, COUNT, "12"), (1.5, COUNT, "「回」の数は整数で入力してください"), (55.9, RATE, "55.9")],
+    [
+        (12, COUNT, "12回"),
+        (12.0, COUNT, "12回"),
+        (1.5, COUNT, "「回」の数は整数で入力してください"),
+        (55.9, RATE, "55.9%"),
+    ],
 )
 def test_number_cells_of_the_actuals_sheet(planner_user, cell, kind, expected):
     sheet = build.xlsx({"実績": [["コード", "年度", "実績"], [INDICATOR[kind], YEAR, cell]]})

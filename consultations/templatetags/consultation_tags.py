@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 
 from consultations.models import CountReport
@@ -14,13 +15,14 @@ from setagaya_plan.lib.numerals import format_decimal
 
 register = template.Library()
 
-# Status is told by words and a symbol, never by colour alone (JIS X 8341-3).
-STATUS_ICONS = {
-    "": ("○", "未入力"),
-    CountReport.Status.DRAFT: ("✎", "下書き"),
-    CountReport.Status.SUBMITTED: ("⏳", "提出済"),
-    CountReport.Status.APPROVED: ("✔", "承認済"),
-    CountReport.Status.RETURNED: ("↩", "差戻し"),
+# Status is told by words and a drawn icon (templates/includes/icon.html), never by colour alone (JIS X 8341-3)
+# and never by an emoji, which a font without the glyph shows as an empty box.
+STATUS_LABELS = {
+    "": ("missing", "未入力"),
+    CountReport.Status.DRAFT: ("draft", "下書き"),
+    CountReport.Status.SUBMITTED: ("submitted", "提出済"),
+    CountReport.Status.APPROVED: ("approved", "承認済"),
+    CountReport.Status.RETURNED: ("returned", "差戻し"),
 }
 
 
@@ -41,9 +43,12 @@ def fy_label(fiscal_year) -> str:
 
 @register.simple_tag
 def status_badge(status: str):
-    icon, label = STATUS_ICONS.get(status or "", ("", status))
+    icon, label = STATUS_LABELS.get(status or "", ("", status))
     return format_html(
-        '<span class="status status--{}"><span aria-hidden="true">{}</span> {}</span>', status or "none", icon, label
+        '<span class="status status--{}">{} {}</span>',
+        status or "none",
+        render_to_string("includes/icon.html", {"name": icon}),
+        label,
     )
 
 

@@ -35,7 +35,8 @@ from indicators.entry.forms import (
 )
 from indicators.entry.grid import grid_rows, save_grid
 from indicators.entry.proposals import proposal_for
-from indicators.entry.workflow import REPORT_REVIEW, save_report, set_deadline, set_year_lock
+from indicators.entry.queue import work_queue
+from indicators.entry.workflow import REPORT_REVIEW, save_report, set_deadline, set_year_lock, shortfall_notice
 from indicators.models import OUTSTANDING_STATUSES, Indicator, Report, YearStatus
 from measures.models import Measure
 from setagaya_plan.core import audit
@@ -96,10 +97,6 @@ class IndicatorRow:
     def status_label(self) -> str:
         return YearStatus(self.status).label
 
-    @property
-    def is_returned(self) -> bool:
-        return self.status == YearStatus.RETURNED
-
 
 def _rows(indicators, fiscal_year: int, setting: FiscalYearSetting, today) -> list[IndicatorRow]:
     """Rows from indicators fetched with for_entry() and with_year_report(fiscal_year)."""
@@ -131,7 +128,8 @@ def _subnav(request) -> dict:
 @login_required
 @require_GET
 def my_indicators(request):
-    """The member's section(s)' indicators for a year, grouped by 推進施策, what needs doing first at the top."""
+    """What needs this person in every open year (the work queue) above their section(s)' indicators for a year,
+    grouped by 推進施策."""
     user = request.user
     years = plan_years()
     year = _chosen_year(request, years)
@@ -151,14 +149,6 @@ def my_indicators(request):
     today = timezone.localdate()
     rows = _rows(indicators, year, setting, today)
 
-    approvable = {section.pk for section in sections_of(user, Role.APPROVER)}
-    attention = [row for row in rows if row.is_returned]
-    attention += [row for row in rows if row.overdue and not row.is_returned]
-    attention += [
-        row
-        for row in rows
-        if row.status == YearStatus.SUBMITTED and (planner or row.indicator.section_id in approvable)
-    ]
     groups = [
         (measure, list(group)) for measure, group in itertools.groupby(rows, key=lambda row: row.indicator.measure)
     ]
@@ -178,7 +168,7 @@ def my_indicators(request):
             "overdue_now": setting.is_overdue(today),
             "rows": rows,
             "groups": groups,
-            "attention": attention,
+            "queue": work_queue(user, today),
             "counts": [(status, counts.get(status.value, 0)) for status in YearStatus],
         },
     )
@@ -308,6 +298,7 @@ def _render_entry(request, indicator, year, *, form=None, review_form=None, reop
             "conflict": conflict,
             "conflict_lines": conflict_lines,
             "may_enter": may_enter,
+            "shortfall_notice": shortfall_notice(report) if may_enter else "",
             "is_viewer_only": not may_enter and not can_approve(user, indicator),
         },
     )

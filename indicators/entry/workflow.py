@@ -58,12 +58,40 @@ def missing_for_submission(report: Report) -> list[str]:
             missing.append(f"{_series_label(series)}実績".replace("・実績", "の実績"))
     if report.indicator.has_text_target(report.fiscal_year) and not report.self_grade:
         missing.append("自己評価")
-    if series_missing_target(report) or report.self_grade in (Report.SelfGrade.MOSTLY, Report.SelfGrade.NOT_MET):
+    if _needs_analysis(report):
         if not report.factor_analysis.strip():
             missing.append("要因分析（目標に届かなかった理由）")
         if not report.next_steps.strip():
             missing.append("今後の方向性")
     return missing
+
+
+def _needs_analysis(report: Report) -> bool:
+    """Whether submitting needs 要因分析 and 今後の方向性: an actual below its target, or a self-grade short of 達成."""
+    return bool(series_missing_target(report)) or report.self_grade in (
+        Report.SelfGrade.MOSTLY,
+        Report.SelfGrade.NOT_MET,
+    )
+
+
+def shortfall_notice(report: Report | None) -> str:
+    """Early word on a saved draft: submitting it will need 要因分析 (and 今後の方向性) that are still blank.
+
+    Said when the draft is saved and on the entry page, so nobody learns it only from a refused submission.
+    """
+    if report is None or not report.is_editable_by_staff or not _needs_analysis(report):
+        return ""
+    blank = [
+        name
+        for name, text in (("要因分析", report.factor_analysis), ("今後の方向性", report.next_steps))
+        if not text.strip()
+    ]
+    if not blank:
+        return ""
+    reason = (
+        "保存した実績は目標に届いていません" if series_missing_target(report) else "自己評価が「達成」ではありません"
+    )
+    return f"{reason}。提出するときは{'と'.join(blank)}の入力が必要です。"
 
 
 def _submission_problem(report: Report) -> str:

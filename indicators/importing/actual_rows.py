@@ -15,6 +15,7 @@ from django.db import transaction
 
 from indicators.entry.workflow import SeriesValue, save_report
 from indicators.importing import widgets as w
+from indicators.importing.change_notes import actual_change, target_note
 from indicators.importing.datasets import ABSENT, ACol, RowSource
 from indicators.importing.plan_rows import CHANGED, NEW, NON_FIELD, UNCHANGED, Change, Cleaner, RowInvalid, RowOutcome
 from indicators.models import Indicator, Report
@@ -81,7 +82,7 @@ class ActualRowImporter:
         label = f"{code}{'/' + part if part else ''} {indicator.name}（{fiscal_year_label(year)}）"
         changes = _changes(series, report, old, new, comment)
         if not changes:
-            return RowOutcome(status=UNCHANGED, label=label, instance=report)
+            return RowOutcome(status=UNCHANGED, label=label, instance=report, note=target_note(series, year))
 
         conflict = ""
         if new is not None and new != old and _filled(old) and report is not None:
@@ -104,7 +105,14 @@ class ActualRowImporter:
         except ReviewError as error:
             raise RowInvalid({NON_FIELD: [f"{source.where}：{error}"]}) from None
         status = NEW if actual is None and new is not None else CHANGED
-        return RowOutcome(status=status, label=label, changes=changes, conflict=conflict, instance=saved)
+        return RowOutcome(
+            status=status,
+            label=label,
+            changes=changes,
+            conflict=conflict,
+            instance=saved,
+            note=target_note(series, year),
+        )
 
     def _series(self, row: _Cleaner, code: str, part: str):
         """The indicator of the code and the series of the part; a row that names neither is refused."""
@@ -192,7 +200,7 @@ def _changes(series, report: Report | None, old: SeriesValue, new: SeriesValue |
     changes = []
     field_label = f"{series.label or series.key}・実績" if series.key else "実績"
     if new is not None and new != old:
-        changes.append(Change(field_label, _shown(old), _shown(new)))
+        changes.append(actual_change(field_label, series, old, new))
     stored_comment = report.comment if report else ""
     if comment is not None and stored_comment != comment:
         changes.append(Change("コメント", stored_comment or "（空欄）", comment or "（空欄）"))

@@ -49,7 +49,7 @@ _DEFERRED = re.compile(r"計画に基づく")
 _BRACKET = re.compile(r"【([^】]*)】")
 _PLAN_REF = re.compile(r"(\d+)-(\d+)")
 _NAME_PART = re.compile(r"^\s*([a-zａ-ｚ])\s*[)）]\s*(?P<label>.+)$")
-_FOOTNOTE_MARK = re.compile(r"※\d*$")
+_FOOTNOTE_MARK = re.compile(r"※[0-9０-９]*")
 _NUMBER_LIKE = re.compile(r"^([\d,.]*\d[\d,.]*)[^\d]{0,4}$")
 _NEGATIVE = re.compile(r"^[-−－△▲][\d０-９]")
 _HYPHENS = re.compile(r"[‐‑‒–—―−ー－]")
@@ -367,7 +367,8 @@ def parse_name_cell(raw) -> NameCell:
         elif line.strip():
             name_lines.append(line)
     name = join_lines("\n".join(name_lines))
-    name = _FOOTNOTE_MARK.sub("", name).strip()  # the ※ mark points at the footnotes, kept apart
+    # A ※ mark (at the end or inside: 「30分以上歩いている※区民の割合」) points at the footnotes, kept apart.
+    name = join_lines(_FOOTNOTE_MARK.sub("", name))
     return NameCell(
         name=name,
         plan_refs=tuple(dict.fromkeys(refs)),
@@ -384,6 +385,18 @@ def parse_number_cell(raw) -> str:
         raw = int(raw)
     text = to_half_width(unescape_formula(str(raw)))
     return _HYPHENS.sub("-", "".join(text.split()))
+
+
+def name_key(name: str) -> str:
+    """A name as compared, never as stored: NFKC (１日 = 1日, （ = (), without whitespace and ※ marks.
+
+    The printed plan and the data files write one name several ways; only a difference beyond these is a new name.
+    """
+    return "".join(_FOOTNOTE_MARK.sub("", unicodedata.normalize("NFKC", name or "")).split())
+
+
+def same_name(stored: str, read: str) -> bool:
+    return name_key(stored) == name_key(read)
 
 
 def join_lines(text: str) -> str:

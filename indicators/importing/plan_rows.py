@@ -33,7 +33,9 @@ from indicators.importing.cells import (
     ValueCell,
     parse_name_cell,
     parse_number_cell,
+    same_name,
 )
+from indicators.importing.change_notes import Change, target_change
 from indicators.importing.datasets import ABSENT, Col, RowSource, column_year, year_column
 from indicators.models import ImplementationPlanItem, Indicator, Relisting, Series, Target
 from measures.models import Goal, Measure, Vision
@@ -93,13 +95,6 @@ def closed_goals() -> frozenset[int]:
     return frozenset(measure.goal for measure in plan_files.read_plan().measures)
 
 
-@dataclass(frozen=True)
-class Change:
-    field: str
-    old: str
-    new: str
-
-
 @dataclass
 class RowOutcome:
     status: str
@@ -107,6 +102,7 @@ class RowOutcome:
     changes: list[Change] = field(default_factory=list)
     conflict: str = ""
     instance: models.Model | None = None
+    note: str = ""  # beside the row in the preview (an actual's year target)
 
 
 class RowInvalid(Exception):
@@ -720,6 +716,7 @@ class PlanRowImporter:
         for start, spec in wanted.items():
             file_years.update(range(start, (spec.end if spec else start) + 1))
         stored = {target.fiscal_year: target for target in series.targets.all()}
+        unit = series.effective_unit
         for target in stored.values():
             if target.fiscal_year not in file_years and set(target.years) & file_years:
                 raise RowInvalid(
@@ -733,7 +730,7 @@ class PlanRowImporter:
         # Stale targets go first, so that a target now merged across years never overlaps one being removed.
         for start, target in sorted(stored.items()):
             if start in file_years and wanted.get(start) is None:
-                changes.append(Change(f"{fiscal_year_label(start)}目標", _spec_of(target).shown(), "（なし）"))
+                changes.append(target_change(f"{fiscal_year_label(start)}目標", unit, _spec_of(target), None))
                 target.delete()
         for start, spec in sorted(wanted.items()):
             if spec is None:
@@ -749,14 +746,14 @@ class PlanRowImporter:
                     text=spec.text,
                     deferred_to=spec.deferred_to,
                 )
-                changes.append(Change(label, "（なし）", spec.shown()))
+                changes.append(target_change(label, unit, None, spec))
                 continue
             old = _spec_of(target)
             if old != spec:
                 target.end_fiscal_year, target.value = spec.end, spec.value
                 target.text, target.deferred_to = spec.text, spec.deferred_to
                 target.save(update_fields=["end_fiscal_year", "value", "text", "deferred_to"])
-                changes.append(Change(label, old.shown(), spec.shown()))
+                changes.append(target_change(label, unit, old, spec))
         changes.sort(key=lambda change: change.field)
         return changes
 
@@ -813,7 +810,8 @@ class PlanRowImporter:
             indicator
             for indicator in self.cache.indicators()
             if indicator.vision.measure.goal.number == place.goal_number
-            and (indicator.kind, indicator.name) == (place.kind, name)
+            and indicator.kind == place.kind
+            and same_name(indicator.name, name)
             and indicator.vision != place.vision
         ]
         if len(candidates) != 1:
@@ -915,7 +913,9 @@ def _indicator_fields(row: Cleaner, name_cell, indicator: Indicator | None) -> d
     """The indicator's own fields the row sets; a column the file does not have sets nothing."""
     fields = {}
     if name_cell is not None and name_cell.name:
-        fields["name"] = name_cell.name
+        # The stored name stays when the file writes it otherwise only in width, spacing or ※ marks.
+        if indicator is None or not same_name(indicator.name, name_cell.name):
+            fields["name"] = name_cell.name
     elif row.present(Col.NAME) and indicator is not None:
         row.error(Col.NAME, "名称が空欄です。")
     for column, attribute in (

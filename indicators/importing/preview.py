@@ -39,6 +39,8 @@ class PreviewRow:
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     conflict: str = ""
+    note: str = ""
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -80,6 +82,11 @@ class ImportPreview:
         return any(row.status == CONFLICT for row in self.rows)
 
     @property
+    def warning_count(self) -> int:
+        """Rows with a change worth a second look (a change of kind, or beyond ±50 %)."""
+        return sum(1 for row in self.rows if row.warnings)
+
+    @property
     def has_changes(self) -> bool:
         return any(row.status in (NEW, CHANGED, CONFLICT) for row in self.rows)
 
@@ -89,7 +96,7 @@ class ImportPreview:
     @property
     def fingerprint(self) -> str:
         """Changes the moment anything the person confirmed would come out differently."""
-        content = [(row.status, row.label, row.changes, row.errors, row.conflict) for row in self.rows]
+        content = [(row.status, row.label, row.changes, row.errors, row.conflict, row.warnings) for row in self.rows]
         return hashlib.sha256(json.dumps([content, self.file_errors], ensure_ascii=False).encode()).hexdigest()
 
     def to_dict(self) -> dict:
@@ -137,6 +144,8 @@ def run_import(
                 label=row_result.label,
                 changes=[(change.field, change.old, change.new) for change in row_result.changes],
                 conflict=row_result.conflict,
+                note=row_result.note,
+                warnings=[f"{change.field}：{change.warning}" for change in row_result.changes if change.warning],
             )
         )
     file_errors = [

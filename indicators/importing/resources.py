@@ -57,6 +57,7 @@ class ImportRowResult(RowResult):
         self.changes = []
         self.conflict = ""
         self.status = ""
+        self.note = ""
 
 
 class _PlanImportResource(resources.ModelResource):
@@ -131,6 +132,7 @@ class _PlanImportResource(resources.ModelResource):
         result.label = outcome.label
         result.changes = outcome.changes
         result.conflict = outcome.conflict
+        result.note = outcome.note
         if outcome.instance is not None and outcome.instance.pk:
             result.object_id = outcome.instance.pk
             result.object_repr = str(outcome.instance)[:200]

@@ -1,4 +1,7 @@
-"""/accounts/: the login locks in force, for planners (password change is Django's own, in setagaya_plan/urls.py)."""
+"""/accounts/: the login locks in force, for planners.
+
+The password change is Django's own, in setagaya_plan/urls.py.
+"""
 
 from django.urls import path
 

@@ -41,6 +41,23 @@ def sections_of(user, *roles: str) -> list[Section]:
     return [m.section for m in _memberships(user) if not roles or m.role in roles]
 
 
+def landing_url_name(user) -> str:
+    """Where a person lands after login: on their own work.
+
+    計画担当 on the progress dashboard (they follow the whole plan); 入力担当 and 承認者 on 実績入力, whose work queue
+    lists what needs them; 閲覧 on the dashboard too (they read results); anyone without a role on the plan's
+    overview. URL names, not views: core knows no app above it.
+    """
+    if is_planner(user):
+        return "progress:dashboard"
+    roles = {m.role for m in _memberships(user)} if user.is_authenticated else set()
+    if roles & {Role.ENTRY, Role.APPROVER}:
+        return "entry:my_indicators"
+    if Role.VIEWER in roles:
+        return "progress:dashboard"
+    return "home"
+
+
 def planner_required(view):
     """For planners only (plan edits, imports, deadlines, locks): 403 for everybody else."""
 

@@ -81,6 +81,9 @@ _EXAMPLE = "例：1,234"
 class ValueRules:
     unit: str = ""
     allow_negative: bool = False
+    # What the number counts, for the message about a wrong unit: "" for an indicator (「この指標では使えません」),
+    # "相談件数" for the consultations grid, whose boxes are no indicator.
+    counted: str = ""
 
     @property
     def is_rate(self) -> bool:
@@ -231,6 +234,11 @@ def _check_rest(rest: str, text: str, rules: ValueRules) -> None:
         raise _invalid(f"「{text}」を数値として読み取れません（{rules.example()}）。")
     if rules.unit:
         accepted = "」または「".join(sorted(rules.units))
+        if rules.counted:
+            raise _invalid(
+                f"{rules.counted}は「{accepted}」で数えます（「{unit}」ではありません）。"
+                f"数値だけ、または「{accepted}」を付けて入力してください（例：12、12{rules.unit}）。"
+            )
         raise _invalid(
             f"単位「{unit}」はこの指標では使えません。数値だけ、または「{accepted}」を付けて入力してください。"
         )

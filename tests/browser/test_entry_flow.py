@@ -38,6 +38,8 @@ def test_enter_submit_return_correct_resubmit_approve(demo_users, log_in, log_ou
     expect(page.get_by_label(VALUE_LABEL)).to_have_value("130")
     expect(page.locator(".saved-actual")).to_have_text("130回")
     expect(status(page)).to_have_text("下書き")
+    # Early word, before anyone presses 提出: 130 is below 133.
+    expect(page.locator("#shortfall-notice")).to_contain_text("提出するときは要因分析と今後の方向性の入力が必要です。")
 
     # 130 falls short of 133: submitting without 要因分析 is refused beside the fields.
     page.get_by_role("button", name="提出", exact=True).click()

@@ -71,13 +71,18 @@ def test_planner_uploads_previews_and_confirms(demo_users, log_in, live_server, 
     expect(page.get_by_text("画面で入力済みの実績（58）を上書きします。")).to_be_visible()
     _shot(page, "preview")
 
+    # 取り込む at the top and again below the list; the year's target beside each actual, with its unit.
+    confirm = page.get_by_role("button", name="取り込む", exact=True)
+    expect(confirm).to_have_count(2)
+    expect(page.get_by_text("令和6年度（2024年度）の目標：60件").first).to_be_visible()
+
     # Confirming without ticking the box is refused; nothing is written.
-    page.get_by_role("button", name="取り込む").click()
+    confirm.first.click()
     expect(page.get_by_role("alert")).to_contain_text("上書きの確認にチェックを入れてください")
     assert Actual.objects.get(series__key="a").value == Decimal(58)
 
     page.get_by_label("画面で入力済みの実績・提出済みの実績を、ファイルの値で上書きすることを確認しました").check()
-    page.get_by_role("button", name="取り込む").click()
+    page.get_by_role("button", name="取り込む", exact=True).last.click()  # the one below the list: the same form
     expect(page.get_by_role("status")).to_contain_text(
         "「実績_令和6年度.xlsx」を取り込みました（新規 1件、変更 1件、変更なし 0件）。"
     )

@@ -233,6 +233,41 @@ MEASURE10_OUTCOME = [
     ),
 ]
 
+# 推進施策４ めざす姿１ 「取組みの成果指標」, its first three rows as printed: a ※ inside the name (１日に 30分以上
+# 歩いている※ / 区民の割合), full-width and half-width digits side by side. Importing them must rename nothing.
+MEASURE4_VISION1_OUTCOME = [
+    (
+        "１-①",
+        "１日に 30分以上歩いている※\n区民の割合\n【実施計画 施策７－１】",
+        "77.2%",
+        "78.3%",
+        "78.8%",
+        "79.3%",
+        "79.8%",
+        "79.8%",
+    ),
+    (
+        "1-②",
+        "連携店舗によるせたミー\nル商品の供給数\n【実施計画 施策７－１】",
+        "―",
+        "4,200 食",
+        "5,000 食",
+        "5,000 食",
+        "5,000 食",
+        "19,200 食",
+    ),
+    (
+        "2-①",
+        "こころの健康に関する講座\nの参加人数\n【実施計画 施策７－２】",
+        "2,０００人\n（令和５年度 \n見込み）",
+        "2,100 人",
+        "2,100 人",
+        "2,100 人",
+        "2,100 人",
+        "8,400 人",
+    ),
+]
+
 # Indicators of the two tables, each with its parts: what the import must leave exactly as the fixture has it.
 CODES = [
     "G1-M05-V1-A1",

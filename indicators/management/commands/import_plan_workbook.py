@@ -93,5 +93,7 @@ class Command(BaseCommand):
             self.stdout.write(f"[{row.status_label}] {row.where} {row.label}：{changes}")
             if row.conflict:
                 self.stdout.write(f"    ⚠ {row.conflict}")
+            for warning in row.warnings:
+                self.stdout.write(f"    要確認：{warning}")
         summary = "、".join(f"{label} {count}件" for _, _, label, count in preview.count_items)
         self.stdout.write(summary)

@@ -1,4 +1,7 @@
-"""Demo logins for `./dev run`: one user per role, a planning section and a demo 所管課 owning real indicators.
+"""Demo logins for `./dev run`: one user per role, a planning section and a demo 所管課 owning real indicators
+and one 地区's consultation counts (so demo_staff has a 地区 to enter and demo_approver its 地域 to review).
+
+In the consultations app because it sets up both apps' data (indicators and 地区).
 
 Development only: refused when DEBUG is off, so a production database never gets known passwords. Running it
 again resets the passwords and memberships and changes nothing else.
@@ -13,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from consultations.models import District
 from indicators.models import Indicator
 from setagaya_plan.core.models import Membership, Section
 
@@ -57,6 +61,7 @@ class Command(BaseCommand):
             assigned = Indicator.objects.filter(code__in=DEMO_INDICATORS, section__isnull=True).update(
                 section=sections[DEMO_SECTION]
             )
+            district = _demo_district(sections[DEMO_SECTION])
             User = get_user_model()
             for username, role, section_name, _ in DEMO_USERS:
                 user, _ = User.objects.get_or_create(username=username)
@@ -75,3 +80,21 @@ class Command(BaseCommand):
         for username, _, section_name, description in DEMO_USERS:
             self.stdout.write(f"  {username} / {password}  {description}（{section_name}）")
         self.stdout.write(f"  デモ所管課「{DEMO_SECTION}」の指標: {owned}件（今回割り当て {assigned}件）")
+        if district is not None:
+            self.stdout.write(f"  デモ所管課が相談件数を入力する地区: {district}（{district.area}）")
+
+
+def _demo_district(section: Section) -> District | None:
+    """The demo section's 地区: the one it already enters, else the first 地区 nobody enters yet (池尻 on a fresh
+    database). Its 地域 is reviewed by the demo section unless a planner set another: a link once made is kept."""
+    district = District.objects.filter(section=section).select_related("area").first()
+    if district is None:
+        district = District.objects.filter(section__isnull=True).select_related("area").order_by("position").first()
+        if district is None:
+            return None
+        district.section = section
+        district.save(update_fields=["section"])
+    if district.area.reviewing_section_id is None:
+        district.area.reviewing_section = section
+        district.area.save(update_fields=["reviewing_section"])
+    return district
