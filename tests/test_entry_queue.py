@@ -149,8 +149,9 @@ def test_the_queue_takes_a_fixed_number_of_queries(
     returned(ISOLATION, entry_user, approver_user)
     for user in (entry_user, planner_user):
         user = type(user).objects.get(pk=user.pk)  # memberships not cached yet
-        # plan, memberships, year settings, indicators, series, targets, reports
-        with django_assert_max_num_queries(7):
+        # plan, memberships, year settings, indicators, series, targets, reports, and for an approver the audit
+        # trail of the submissions (who entered or submitted them), one query for all
+        with django_assert_max_num_queries(8):
             work_queue(user, datetime.date(2026, 5, 1))
 
 
@@ -202,3 +203,98 @@ def test_a_districts_own_staff_land_on_their_counts(client, django_user_model):
 def test_the_landing_page_asks_for_a_login(client):
     response = client.get(reverse("landing"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+# --- separation of duties: what an approver entered or submitted waits for another approver -------------------------
+
+TRAINING_NAME = "地域包括ケアの地区展開に関する研修の実施及び動画公開"
+ISOLATION_NAME = "孤立していると思われる区民の割合"
+WAITING = "ご自身が入力・提出したため、ほかの承認者の承認を待っています"
+
+
+def waiting_of(queue: str) -> str:
+    return queue.split('id="queue-waiting-title"')[1] if 'id="queue-waiting-title"' in queue else ""
+
+
+def planners_queue(client, planner_user) -> str:
+    client.force_login(planner_user)
+    with time_machine.travel(MAY_2026, tick=False):
+        return queue_of(client.get(reverse("entry:my_indicators")).content.decode())
+
+
+def test_what_the_approver_submitted_comes_after_what_they_can_approve_and_says_why(client, entry_user, planner_user):
+    submitted(TRAINING, planner_user)  # a 計画担当 may approve any section: they entered and submitted this one
+    submitted(ISOLATION, entry_user)
+    queue = planners_queue(client, planner_user)
+    assert names_in(queue) == [ISOLATION_NAME, TRAINING_NAME]
+    assert "まず対応が必要なもの（1件）" in queue  # only what they can act on is counted ...
+    assert '令和6年度（2024年度）</a>：<span class="count">1件</span>' in queue  # ... in the year's count too
+    waiting = waiting_of(queue)
+    assert "ほかの承認者の承認を待っているもの（1件）" in waiting and WAITING in waiting
+    assert names_in(waiting) == ["地域包括ケアの地区展開に関する研修の実施及び動画公開"]
+    assert "承認待ちです" not in waiting
+
+
+def test_who_only_entered_what_someone_else_submitted_waits_too(client, entry_user, planner_user):
+    report = save_report(
+        indicator=Indicator.objects.get(code=TRAINING),
+        fiscal_year=2024,
+        user=planner_user,
+        values={"": SeriesValue(Decimal(5))},
+        expected_version=None,
+    )
+    review.submit(REPORT_REVIEW, report, entry_user, report.version)
+    queue = planners_queue(client, planner_user)
+    assert "まず対応が必要なもの（0件）" in queue and "いま対応が必要なものはありません。" in queue
+    assert WAITING in waiting_of(queue)
+
+
+def test_an_approver_who_did_not_enter_it_is_asked_first(client, entry_user, planner_user, approver_user):
+    submitted(TRAINING, planner_user)
+    submitted(ISOLATION, entry_user)
+    client.force_login(approver_user)
+    with time_machine.travel(MAY_2026, tick=False):
+        queue = queue_of(client.get(reverse("entry:my_indicators")).content.decode())
+    assert "まず対応が必要なもの（2件）" in queue
+    assert names_in(queue)[0] == "地域包括ケアの地区展開に関する研修の実施及び動画公開"  # the plan's order
+    assert queue.count("承認待ちです") == 2 and WAITING not in queue
+
+
+def test_when_self_approval_is_allowed_the_submitter_is_asked_first_again(client, entry_user, planner_user, settings):
+    settings.ALLOW_SELF_APPROVAL = True
+    submitted(TRAINING, planner_user)
+    submitted(ISOLATION, entry_user)
+    queue = planners_queue(client, planner_user)
+    assert names_in(queue) == [TRAINING_NAME, ISOLATION_NAME]
+    assert "まず対応が必要なもの（2件）" in queue and WAITING not in queue
+
+
+def test_after_an_approval_and_reopening_a_new_cycle_is_the_approvers_again(
+    client, entry_user, planner_user, approver_user
+):
+    report = submitted(TRAINING, planner_user)
+    report = review.approve(REPORT_REVIEW, report, approver_user, report.version)
+    report = review.reopen(REPORT_REVIEW, report, planner_user, report.version, "出典の年度を直すため")
+    review.submit(REPORT_REVIEW, report, entry_user, report.version)  # resubmitted unchanged by the section
+    queue = planners_queue(client, planner_user)
+    assert "まず対応が必要なもの（1件）" in queue and WAITING not in queue
+
+
+def test_the_separation_check_is_one_query_for_any_number_of_submissions(
+    entry_user, planner_user, other_entry_user, django_assert_max_num_queries
+):
+    for code in (TRAINING, ISOLATION):
+        submitted(code, planner_user)
+    submitted(TEENS, other_entry_user, value=133)
+    submitted(TRAINING, entry_user, year=2025)
+    submitted(ISOLATION, entry_user, year=2025)
+    planner = type(planner_user).objects.get(pk=planner_user.pk)
+    with django_assert_max_num_queries(8):  # as for one submission (test_the_queue_takes_a_fixed_number_of_queries)
+        items = work_queue(planner, datetime.date(2026, 5, 1)).items
+    assert [(item.kind, item.indicator.code, item.fiscal_year) for item in items] == [
+        ("approve", TEENS, 2024),
+        ("approve", TRAINING, 2025),
+        ("approve", ISOLATION, 2025),
+        ("other_approver", TRAINING, 2024),
+        ("other_approver", ISOLATION, 2024),
+    ]

@@ -142,3 +142,16 @@ def test_with_allow_self_approval_another_persons_approval_is_not_marked(setting
     submit(kind, entry_user)
     approve(kind, kind.reviewer)
     assert AuditEntry.objects.for_subject(kind.record()).get(action="approve").self_approved is False
+
+
+def test_the_list_form_of_the_rule_agrees_with_the_single_one(settings, kind, planner_user, entry_user):
+    # self_approval_refused decides for the work queue what self_approval_refusal decides on the record's page.
+    kind.enter(planner_user)
+    submit(kind, entry_user)
+    record = kind.record()
+    for user, refused in ((planner_user, True), (entry_user, True), (kind.reviewer, False)):
+        assert bool(review.self_approval_refusal(kind.rules, record, user)) is refused
+        assert review.self_approval_refused([record], user) == ({record.pk} if refused else set())
+    settings.ALLOW_SELF_APPROVAL = True
+    assert review.self_approval_refused([record], planner_user) == set()
+    assert review.self_approval_refused([], planner_user) == set()

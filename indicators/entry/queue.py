@@ -8,6 +8,11 @@ The order is what this person can act on first:
 - 入力担当: 差戻し, then past the deadline (期限超過), then 未提出 (not yet submitted in a year that has ended).
 A person with both roles sees their approvals first: a waiting submission holds up a colleague, their own entry
 does not. Within a kind, the older year first, then the plan's order.
+
+A submission the approver entered or submitted themselves in its current review cycle is no action of theirs
+(separation of duties, decided by core.review.self_approval_refused, the rule `approve` applies; none when
+ALLOW_SELF_APPROVAL): it comes after everything they can act on, as waiting for another approver, and is not
+counted in the queue's totals.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from django.db.models import Prefetch
 
 from indicators.access import visible_indicators
 from indicators.models import OUTSTANDING_STATUSES, Indicator, Report, YearStatus
+from setagaya_plan.core import review
 from setagaya_plan.core.access import Role, is_planner, sections_of
 from setagaya_plan.core.fiscal_years import current_fiscal_year, fiscal_year_label, plan_years, years_up_to_now
 from setagaya_plan.core.models import FiscalYearSetting
@@ -29,7 +35,8 @@ APPROVE = "approve"
 RETURNED = "returned"
 OVERDUE = "overdue"
 NOT_SUBMITTED = "not_submitted"
-KIND_ORDER = (APPROVE, RETURNED, OVERDUE, NOT_SUBMITTED)
+OTHER_APPROVER = "other_approver"  # submitted, but this approver entered or submitted it: another one approves
+KIND_ORDER = (APPROVE, RETURNED, OVERDUE, NOT_SUBMITTED, OTHER_APPROVER)
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,10 @@ class QueueItem:
     @property
     def year_label(self) -> str:
         return fiscal_year_label(self.fiscal_year)
+
+    @property
+    def actionable(self) -> bool:
+        return self.kind != OTHER_APPROVER
 
     @property
     def status_label(self) -> str:
@@ -61,11 +72,19 @@ class YearCount:
 
 @dataclass(frozen=True)
 class WorkQueue:
-    items: list[QueueItem]
-    years: list[YearCount]  # every open year, with how many items it holds (0 included)
+    items: list[QueueItem]  # in order: what the person can act on, then what waits for another approver
+    years: list[YearCount]  # every open year, with how many items the person can act on (0 included)
+
+    @property
+    def actionable(self) -> list[QueueItem]:
+        return [item for item in self.items if item.actionable]
+
+    @property
+    def waiting(self) -> list[QueueItem]:
+        return [item for item in self.items if not item.actionable]
 
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self.actionable)
 
 
 def _open_year_deadlines(today: datetime.date) -> dict[int, datetime.date]:
@@ -109,7 +128,7 @@ def work_queue(user, today: datetime.date) -> WorkQueue:
         .prefetch_related(Prefetch("reports", queryset=reports, to_attr="open_reports"))
         .in_plan_order()
     )
-    items = []
+    found = []
     for position, indicator in enumerate(indicators):
         by_year = {report.fiscal_year: report for report in indicator.open_reports}
         for year in years:
@@ -123,7 +142,22 @@ def work_queue(user, today: datetime.date) -> WorkQueue:
                 late=today > deadlines[year],
             )
             if kind is not None:
-                items.append((KIND_ORDER.index(kind), year, position, QueueItem(kind, indicator, year, status, report)))
-    items.sort(key=lambda entry: entry[:3])
-    per_year = Counter(item.fiscal_year for *_, item in items)
-    return WorkQueue(items=[item for *_, item in items], years=[YearCount(year, per_year[year]) for year in years])
+                found.append((kind, year, position, indicator, status, report))
+    items = _in_order(found, _refused_approvals(found, user))
+    per_year = Counter(item.fiscal_year for item in items if item.actionable)
+    return WorkQueue(items=items, years=[YearCount(year, per_year[year]) for year in years])
+
+
+def _refused_approvals(found, user) -> set:
+    """The pks of the submissions found for approval that `user` may not approve, in one query for all of them."""
+    return review.self_approval_refused([report for kind, *_, report in found if kind == APPROVE], user)
+
+
+def _in_order(found, refused: set) -> list[QueueItem]:
+    entries = []
+    for kind, year, position, indicator, status, report in found:
+        if kind == APPROVE and report.pk in refused:
+            kind = OTHER_APPROVER
+        entries.append((KIND_ORDER.index(kind), year, position, QueueItem(kind, indicator, year, status, report)))
+    entries.sort(key=lambda entry: entry[:3])
+    return [item for *_, item in entries]

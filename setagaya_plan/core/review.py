@@ -212,9 +212,15 @@ def submit(rules: ReviewRules, record: ReviewedRecord, user, expected_version: i
 
 def self_approval_refusal(rules: ReviewRules, record: ReviewedRecord, user) -> str:
     """Why `user` may not approve `record` (they entered or submitted it in this review cycle), or ""."""
-    if settings.ALLOW_SELF_APPROVAL or not record.entered_or_submitted_by(user):
-        return ""
-    return _self_approval_message(rules)
+    return _self_approval_message(rules) if record.pk in self_approval_refused([record], user) else ""
+
+
+def self_approval_refused(records: list[ReviewedRecord], user) -> set:
+    """The pks of those `records` (of one model) that `user` may not approve because they entered or submitted them
+    in their review cycle: `self_approval_refusal` for a list (the work queue), in at most one query."""
+    if settings.ALLOW_SELF_APPROVAL or not records:
+        return set()
+    return type(records[0]).entered_or_submitted_among(records, user)
 
 
 def _self_approval_message(rules: ReviewRules) -> str:
