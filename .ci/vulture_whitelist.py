@@ -35,8 +35,13 @@ _.keep  # IndicatorFilter: method="keep"
 _.in_goal  # IndicatorFilter: method="in_goal"
 _.in_measure  # IndicatorFilter: method="in_measure"
 _.in_vision  # IndicatorFilter: method="in_vision"
-_.grade_order  # IndicatorTable: order_by=("grade_order", "code")
+_.grade_rank  # IndicatorTable: order_by=("grade_rank", "code"), annotated by filters.with_grade_columns
+_.grade_achievement
+_.grade_progress
+_.grade_target
 _.user_id  # PendingUpload: stored and compared as the cache entry's "user_id"
+_.show  # DashboardViewForm: the query parameter ?show=, read through view_form.choice("show")
+_.flagged_more  # DashboardRow: templates/progress/dashboard.html ("ほか…件")
 
 # Model fields and choices: read by the admin, forms, fixtures and the database.
 _.operation  # Agency.operation (運営形態): admin list, fixtures
@@ -51,6 +56,8 @@ _.YELLOW
 _.ORANGE
 _.RED
 _.is_staff  # User.is_staff, set by create_demo_users
+_.rank  # Grade.rank, Grade.missing_after: read by name in SQL (GradeQuerySet.as_of, the indicator list's order)
+_.missing_after
 
 # Public API without a caller yet.
 _.fiscal_year_start  # the fiscal-year module's first and last day of a year (docs/architecture.md)
@@ -59,6 +66,7 @@ _.fiscal_year_end
 # Framework protocols.
 _.memo  # copy.deepcopy's argument of Dataset.__deepcopy__
 _.instance_loader  # django-import-export Resource.import_row(row, instance_loader, **kwargs)
+_.before_render  # django-tables2 Table.before_render(request), called by {% render_table %}
 _.diff  # django-import-export RowResult.diff, read by its preview
 _.CACHE_LIFETIME  # django-import-export temporary storage
 _.IndicatorsConfig  # AppConfig classes, found by Django through INSTALLED_APPS

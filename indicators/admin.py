@@ -1,11 +1,14 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from indicators.evaluation import refresh_grades
 from indicators.importing.admin import ActualImportExportMixin, PlanImportExportMixin
 from indicators.models import (
     Actual,
     ConfirmedBaseline,
+    Grade,
     GradeLevel,
     GradingScheme,
     ImplementationPlanItem,
@@ -19,6 +22,32 @@ from setagaya_plan.core.admin import AuditedReadOnlyAdmin, SectionAdmin
 from setagaya_plan.core.audit import AuditedAdminMixin
 from setagaya_plan.core.models import Section
 from setagaya_plan.lib.numerals import format_decimal
+
+
+class RegradesAdminMixin:
+    """Admin pages whose edits change what grading reads (a target, a series, a unit, a place in the plan): the
+    stored grades of the indicators concerned follow, in the admin's transaction. `regraded_ids(obj)` names them."""
+
+    def regraded_ids(self, obj) -> list[int]:
+        raise NotImplementedError
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_grades(self.regraded_ids(form.instance))
+
+    def delete_model(self, request, obj):
+        ids = self.regraded_ids(obj)
+        super().delete_model(request, obj)
+        refresh_grades(ids)
+
+    def delete_queryset(self, request, queryset):
+        ids = [pk for obj in queryset for pk in self.regraded_ids(obj)]
+        super().delete_queryset(request, queryset)
+        refresh_grades(ids)
+
+
+def indicator_ids(condition: Q) -> list[int]:
+    return list(Indicator.objects.filter(condition).values_list("pk", flat=True).distinct())
 
 
 class IndicatorInline(admin.TabularInline):
@@ -49,7 +78,7 @@ class RelistingInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(AuditedAdminMixin, PlanImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(RegradesAdminMixin, AuditedAdminMixin, PlanImportExportMixin, admin.ModelAdmin):
     list_display = ["code", "kind", "number", "name", "unit", "direction", "total_kind", "section"]
     list_filter = [
         "kind",
@@ -73,6 +102,9 @@ class IndicatorAdmin(AuditedAdminMixin, PlanImportExportMixin, admin.ModelAdmin)
         ("所管", {"fields": ["section"]}),
         ("注記・関連", {"fields": ["footnotes", "plan_items"]}),
     ]
+
+    def regraded_ids(self, obj) -> list[int]:
+        return [obj.pk]
 
     @admin.display(description="年度ごとの目標")
     def targets_table(self, indicator):
@@ -106,7 +138,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Series)
-class SeriesAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class SeriesAdmin(RegradesAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "label", "unit", "baseline_value", "baseline_note", "total_value"]
     list_filter = ["indicator__vision__measure", "indicator__kind"]
     search_fields = ["indicator__code", "indicator__name", "label"]
@@ -114,14 +146,20 @@ class SeriesAdmin(AuditedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["indicator"]
     inlines = [TargetInline]
 
+    def regraded_ids(self, obj) -> list[int]:
+        return [obj.indicator_id]
+
 
 @admin.register(Target)
-class TargetAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class TargetAdmin(RegradesAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["series", "fiscal_year", "end_fiscal_year", "value", "text", "deferred_to"]
     list_filter = ["fiscal_year"]
     search_fields = ["series__indicator__code", "series__indicator__name", "text"]
     list_select_related = ["series__indicator"]
     autocomplete_fields = ["series"]
+
+    def regraded_ids(self, obj) -> list[int]:
+        return [obj.series.indicator_id]
 
 
 @admin.register(Actual)
@@ -172,10 +210,13 @@ admin.site.register(Section, SectionWithIndicatorsAdmin)
 
 
 @admin.register(Relisting)
-class RelistingAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class RelistingAdmin(RegradesAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["indicator", "vision", "number"]
     autocomplete_fields = ["indicator", "vision"]
     list_select_related = ["indicator", "vision__measure__goal"]
+
+    def regraded_ids(self, obj) -> list[int]:
+        return [obj.indicator_id]
 
 
 @admin.register(ImplementationPlanItem)
@@ -215,3 +256,13 @@ class ConfirmedBaselineAdmin(AuditedReadOnlyAdmin):
     list_display = ["series", "value", "note"]
     search_fields = ["series__indicator__code", "series__indicator__name"]
     list_select_related = ["series__indicator"]
+
+
+@admin.register(Grade)
+class GradeAdmin(AuditedReadOnlyAdmin):
+    """Stored grades: written only by indicators.evaluation.store (and `manage.py regrade`), shown for checking."""
+
+    list_display = ["indicator", "fiscal_year", "measure", "relisted", "status", "level", "needs_attention"]
+    list_filter = ["fiscal_year", "status", "needs_attention", "relisted"]
+    search_fields = ["indicator__code", "indicator__name"]
+    list_select_related = ["indicator", "measure__goal"]

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.db import transaction
 
 from indicators import plan_files
+from indicators.evaluation import refresh_grades
 from indicators.models import ImplementationPlanItem, Indicator, Relisting, Series, Target
 from measures.models import Goal, Initiative, Measure, Plan, Vision
 from setagaya_plan.core.fiscal_years import printed_years
@@ -94,7 +95,10 @@ def load_plan(directory: Path = plan_files.PLAN_FILE_DIR, source: str = "load_pl
                 "の値が元と異なります"
             )
         _load_relisting(writer, vision, position, indicator_data)
-    return writer.flush()
+    report = writer.flush()
+    if report.changed:
+        refresh_grades()  # targets, series or places changed: the stored grades follow in this transaction
+    return report
 
 
 def _load_vision(writer: Writer, measure: Measure, data: plan_files.VisionData) -> Vision:

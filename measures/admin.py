@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.db.models import Q
 
-from indicators.admin import IndicatorInline
+from indicators.admin import IndicatorInline, RegradesAdminMixin, indicator_ids
 from measures.models import Goal, Initiative, Measure, Plan, Vision
 from setagaya_plan.core.audit import AuditedAdminMixin
 
@@ -11,9 +12,13 @@ class GoalInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class PlanAdmin(RegradesAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "start_fiscal_year", "end_fiscal_year", "mid_review_fiscal_year"]
     inlines = [GoalInline]
+
+    def regraded_ids(self, obj) -> list[int]:
+        # The plan's period is the years every indicator is graded for.
+        return indicator_ids(Q())
 
 
 class MeasureInline(admin.TabularInline):
@@ -59,18 +64,26 @@ class InitiativeInline(admin.TabularInline):
 
 
 @admin.register(Vision)
-class VisionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class VisionAdmin(RegradesAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "subtitle", "statement"]
     list_filter = ["measure__goal", "measure"]
     search_fields = ["statement", "description", "current_state", "challenges", "direction"]
     list_select_related = ["measure__goal"]
     inlines = [InitiativeInline]
 
+    def regraded_ids(self, obj) -> list[int]:
+        # Moving a めざす姿 to another 推進施策 moves the grades of what is printed under it.
+        return indicator_ids(Q(vision=obj) | Q(relistings__vision=obj))
+
 
 @admin.register(Initiative)
-class InitiativeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class InitiativeAdmin(RegradesAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "vision"]
     list_filter = ["vision__measure__goal", "vision__measure"]
     search_fields = ["title", "purpose"]
     list_select_related = ["vision__measure__goal"]
     inlines = [IndicatorInline]
+
+    def regraded_ids(self, obj) -> list[int]:
+        # Its inline edits indicators (kind, unit): theirs follow.
+        return indicator_ids(Q(initiative=obj))

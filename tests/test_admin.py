@@ -19,6 +19,7 @@ from indicators.evaluation import confirm_baseline, update_scheme
 from indicators.models import (
     Actual,
     ConfirmedBaseline,
+    Grade,
     GradeLevel,
     GradingScheme,
     Indicator,
@@ -32,7 +33,8 @@ pytestmark = pytest.mark.django_db
 
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
 # Models that change only through an audited workflow (actuals, consultation counts) or a logged settings page
-# (grading schemes, confirmed baselines), and the audit trail itself: the admin shows them and never writes them.
+# (grading schemes, confirmed baselines), the grades stored from them, and the audit trail itself: the admin shows
+# them and never writes them.
 READ_ONLY = {
     Actual,
     Report,
@@ -40,6 +42,7 @@ READ_ONLY = {
     GradingScheme,
     GradeLevel,
     ConfirmedBaseline,
+    Grade,
     CountReport,
     ConsultationCount,
     AuditEntry,

@@ -71,6 +71,7 @@ KNOWN_QUERY = {
     "plan_item",
     "q",
     "next",
+    "show",
 }
 # Forms whose sending would end the session or is no request a person makes with garbage.
 SKIPPED_ACTIONS = ("/logout/", "/admin/logout/", "/password_change/")

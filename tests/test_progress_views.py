@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from bench.plan_data import approve
+from bench.plan_data import approve, multiply_plan
 from indicators.models import (
     ConfirmedBaseline,
     GradingScheme,
@@ -81,6 +81,12 @@ def test_read_pages_refuse_post(client, planner_user, name, args):
     assert client.post(reverse(name, args=args)).status_code == 405
 
 
+# The dashboard's queries: the session and user (2, and 3 to save the session), the plan's years and footer (2),
+# the user's roles, the scheme (2), the year's setting, the measures, the goals, and from the stored grades the
+# counts per measure, per goal and in total and the flagged indicators (4).
+DASHBOARD_QUERIES = 17
+
+
 def test_dashboard_flags_the_indicator_needing_attention_and_links_to_the_measure(client, viewer_user, needs_attention):
     client.force_login(viewer_user)
     page = client.get(reverse("progress:dashboard"), {"year": 2024}).content.decode()
@@ -99,11 +105,57 @@ def test_dashboard_counts_per_measure(client, planner_user, needs_attention):
     goal1 = response.context["goals"][0]
     row = goal1["rows"][0]
     assert row.measure.number == 1
-    assert row.rollup.total == 13  # 推進施策1 prints 13 indicators
+    assert row.tally.total == 13  # 推進施策1 prints 13 indicators
     assert row.level_counts == [0, 0, 1]  # 達成, 概ね達成, 未達成
-    assert (row.rollup.complete, row.rollup.due) == (1, 13)
-    assert [grade.code for _, grade in row.attention] == [TRAINING]
+    assert (row.tally.complete, row.tally.due) == (1, 13)
+    assert [grade.indicator.code for grade in row.flagged] == [TRAINING]
+    assert row.tally.attention == 1 and row.verdict == "behind"  # its one graded indicator needs attention
     assert response.context["total"].total == 80
+
+
+def test_dashboard_gives_each_measure_a_verdict_in_words_and_symbol(client, planner_user, needs_attention):
+    # A met one beside the one needing attention: ティーンズプロジェクト 133 → 140 (推進施策9).
+    approve(indicator(TEENS), 2024, planner_user, {"": 140}, approver=needs_attention.approved_by)
+    client.force_login(planner_user)
+    response = client.get(reverse("progress:dashboard"), {"year": 2024})
+    rows = {row.measure.number: row for row in response.context["goals"][0]["rows"]}
+    assert (rows[1].badge.icon, rows[1].badge.label) == ("×", "遅れ")
+    assert (rows[9].badge.icon, rows[9].badge.label) == ("◎", "順調")
+    assert (rows[2].badge.icon, rows[2].badge.label) == ("－", "評価前")
+    page = response.content.decode()
+    assert '<span class="grade__icon" aria-hidden="true">×</span>遅れ</span>' in page
+    # The flagged indicators are folded to their count and open on demand.
+    assert '<details class="attention">' in page and "注意 1件" in page
+
+
+def test_dashboard_sorts_worst_first_and_shows_only_shortfalls_on_request(client, planner_user, needs_attention):
+    approve(indicator(TEENS), 2024, planner_user, {"": 140}, approver=needs_attention.approved_by)
+    client.force_login(planner_user)
+    url = reverse("progress:dashboard")
+
+    def numbers(**params):
+        response = client.get(url, {"year": 2024, **params})
+        assert response.status_code == 200
+        return [row.measure.number for row in response.context["goals"][0]["rows"]]
+
+    assert numbers() == list(range(1, 11))
+    assert numbers(sort="shortfall")[0] == 1  # the one with every graded indicator needing attention
+    assert numbers(sort="shortfall")[1:] == [2, 3, 4, 5, 6, 7, 8, 9, 10]  # the rest keep the plan's order
+    assert numbers(show="shortfall") == [1]
+    assert numbers(sort="worst", show="some") == list(range(1, 11))  # bad values: the default, said so
+    page = client.get(url, {"sort": "worst"}).content.decode()
+    assert "並び順は一覧から選んでください。" in page
+
+
+def test_dashboard_queries_do_not_grow_with_the_plan(client, planner_user, django_assert_max_num_queries):
+    client.force_login(planner_user)
+    url = reverse("progress:dashboard") + "?year=2024"
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        client.get(url)
+    multiply_plan(3)
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        response = client.get(url)
+    assert response.context["total"].total == 240
 
 
 @pytest.mark.parametrize("typed", ["abc", "1999", "2026", "²", "-1", "9" * 20])
@@ -137,7 +189,8 @@ def test_unapproved_actuals_show_as_provisional_to_their_section_only(client, en
 
 
 def codes(response) -> list[str]:
-    return [row.code for row in response.context["rows"]]
+    """Every filtered indicator, on every page, in the table's order."""
+    return [indicator.code for indicator in response.context["indicators"]]
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.access import can_approve
-from indicators.models import Actual, Indicator, Report, Series
+from indicators.evaluation import refresh_grades
+from indicators.models import Actual, Grade, Indicator, Report, Series
 from setagaya_plan.core import audit, review
 from setagaya_plan.core.access import is_planner
 from setagaya_plan.core.models import FiscalYearSetting
@@ -106,6 +107,7 @@ REPORT_REVIEW = review.ReviewRules(
     submission_problem=_submission_problem,
     may_review=lambda user, report: can_approve(user, report.indicator),
     may_reopen=lambda user, report: is_planner(user),
+    after_step=lambda report: refresh_grades([report.indicator_id]),
 )
 
 
@@ -152,7 +154,7 @@ def save_report(
             changes[str(Report._meta.get_field(name).verbose_name)] = [old_text, new_text]
             setattr(report, name, new_text)
             changed_fields.append(name)
-    return review.record_changes(
+    report = review.record_changes(
         report,
         user,
         created=created,
@@ -161,6 +163,11 @@ def save_report(
         source=source,
         comment=fields.get("comment", ""),
     )
+    if created or changes:
+        # An import may take a reviewed report back to draft, and a draft's values never grade; keep the stored
+        # grades what a fresh evaluation says, in this transaction.
+        refresh_grades([indicator.pk])
+    return report
 
 
 def _save_actuals(report: Report, values: Mapping[Series, SeriesValue]) -> dict[str, list]:
@@ -211,4 +218,6 @@ def set_deadline(fiscal_year: int, user, deadline) -> FiscalYearSetting:
     # Logged even when a saved default is kept as it is: the year now has a deadline set by a planner.
     changes = {"提出期限": [audit.plain(old), audit.plain(deadline)]}
     audit.log(setting, audit.Action.DEADLINE, user, changes=changes)
+    # Only a grade still waiting for its actual depends on a deadline (the day it becomes 未入力).
+    refresh_grades(Grade.objects.waiting().values_list("indicator_id", flat=True).distinct())
     return setting

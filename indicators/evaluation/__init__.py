@@ -10,8 +10,8 @@ Only approved actuals (Report.status == approved) are graded. An unapproved repo
 
 By topic: data.py (the plain data), rates.py, grading.py (a series, an indicator), badges.py (how a grade is
 shown), rollups.py, schemes.py (shipped and active schemes), evaluator.py (from the database), changes.py
-(planners' logged changes). This package re-exports their public names, the way the rest of the product imports
-them.
+(planners' logged changes), store.py (the stored official grades, refreshed by every change of an input).
+This package re-exports their public names, the way the rest of the product imports them.
 """
 
 from indicators.evaluation.badges import REGRESSED, Badge, grade_badges, grade_text, status_badge
@@ -21,6 +21,7 @@ from indicators.evaluation.changes import (
     activate_scheme,
     check_thresholds,
     confirm_baseline,
+    install_schemes,
     update_scheme,
 )
 from indicators.evaluation.data import (
@@ -56,7 +57,15 @@ from indicators.evaluation.rates import (
     pace_rate,
     progress_rate,
 )
-from indicators.evaluation.rollups import Rollup, rollup
+from indicators.evaluation.rollups import (
+    VERDICT_EXPLANATIONS,
+    VERDICTS,
+    Rollup,
+    Tally,
+    grade_keys,
+    rollup,
+    verdict_key,
+)
 from indicators.evaluation.schemes import (
     LEVEL_FIELDS,
     SHIPPED_SCHEMES,
@@ -65,6 +74,7 @@ from indicators.evaluation.schemes import (
     scheme_from_model,
     shipped_scheme,
 )
+from indicators.evaluation.store import deferred_refresh, rank_of, refresh_grades, regrade_all
 
 __all__ = [
     "CUMULATIVE",
@@ -83,6 +93,8 @@ __all__ = [
     "STATUS_PRECEDENCE",
     "SUM",
     "UP",
+    "VERDICTS",
+    "VERDICT_EXPLANATIONS",
     "ActualData",
     "Badge",
     "Calendar",
@@ -98,6 +110,7 @@ __all__ = [
     "SeriesData",
     "SeriesGrade",
     "Status",
+    "Tally",
     "TargetCell",
     "achievement_rate",
     "activate_scheme",
@@ -105,19 +118,26 @@ __all__ = [
     "baseline_year_of",
     "check_thresholds",
     "confirm_baseline",
+    "deferred_refresh",
     "expected_on_line",
     "grade_badges",
     "grade_indicator",
+    "grade_keys",
     "grade_series",
     "grade_text",
+    "install_schemes",
     "install_shipped_schemes",
     "is_regressed",
     "pace_rate",
     "progress_rate",
+    "rank_of",
+    "refresh_grades",
+    "regrade_all",
     "rollup",
     "scheme_from_model",
     "series_data",
     "shipped_scheme",
     "status_badge",
     "update_scheme",
+    "verdict_key",
 ]

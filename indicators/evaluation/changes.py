@@ -12,6 +12,8 @@ from django.db import transaction
 
 from indicators.evaluation.evaluator import Evaluator
 from indicators.evaluation.grading import IndicatorGrade
+from indicators.evaluation.schemes import install_shipped_schemes
+from indicators.evaluation.store import refresh_grades
 from indicators.models import ConfirmedBaseline, GradingScheme, Indicator
 from setagaya_plan.core import audit
 from setagaya_plan.core.fiscal_years import fiscal_year_label
@@ -48,9 +50,9 @@ def _grades_by_year(indicator_id: int) -> dict[int, IndicatorGrade]:
 def confirm_baseline(series, value: Decimal, note: str, reason: str, user) -> list[GradeChange]:
     """Record the confirmed 現況値 of a series (the printed one was mostly a 令和5年度 estimate).
 
-    Grades are computed, never stored, so every grade that depends on the baseline (進捗率, 後退, the pace scheme)
-    follows at once; the changes are returned so the planner sees them. The audit entry keeps old → new, who,
-    when and the reason.
+    Every grade that depends on the baseline (進捗率, 後退, the pace scheme) follows at once: the stored grades are
+    refreshed in this transaction, and the changes are returned so the planner sees them. The audit entry keeps
+    old → new, who, when and the reason.
     """
 
     if not reason.strip():
@@ -64,6 +66,7 @@ def confirm_baseline(series, value: Decimal, note: str, reason: str, user) -> li
     changes.update(audit.diff({"時点": old_note}, {"時点": confirmed.note}))
     audit.log(confirmed, audit.Action.CONFIRM_BASELINE, user, changes=changes, comment=reason.strip())
     after = _grades_by_year(series.indicator_id)
+    refresh_grades([series.indicator_id])
     return [
         GradeChange(year, before[year], after[year])
         for year in before
@@ -88,7 +91,18 @@ def activate_scheme(scheme, user, reason: str = ""):
         comment=reason.strip(),
     )
     scheme.refresh_from_db()
+    refresh_grades()  # every grade is now a level of this scheme
     return scheme
+
+
+@transaction.atomic
+def install_schemes(user) -> list:
+    """The settings page's 「標準の評価方式を登録」: store the shipped schemes; the stored default may now be the
+    active scheme, so the stored grades follow."""
+    created = install_shipped_schemes(user)
+    if created:
+        refresh_grades()
+    return created
 
 
 def check_thresholds(thresholds: Sequence[Decimal]) -> None:
@@ -123,6 +137,8 @@ def update_scheme(scheme, thresholds: Mapping[str, Decimal], tolerance: Decimal,
         scheme.save(update_fields=["survey_tolerance"])
     if changes:
         audit.log(scheme, audit.Action.THRESHOLDS, user, changes=changes, comment=reason.strip())
+        if scheme.is_active:
+            refresh_grades()
     return changes
 
 

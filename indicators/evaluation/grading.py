@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from indicators.evaluation.data import (
+    DOWN,
     STATUS_ICONS,
     SUM,
     ActualData,
@@ -35,6 +36,7 @@ class SeriesGrade:
     pace: Decimal | None = None
     regressed: bool = False
     by_self_grade: bool = False
+    misses_target: bool = False  # 目標未達: the compared actual is short of the numeric target it is judged against
 
     @property
     def is_graded(self) -> bool:
@@ -113,6 +115,16 @@ class IndicatorGrade:
     @property
     def achievement(self) -> Decimal | None:
         return self.main.achievement if self.main else None
+
+    @property
+    def target_value(self) -> Decimal | None:
+        """The numeric target the main series was judged against (grade_series picks it: the one place)."""
+        main = self.main
+        return main.target.value if main and main.target else None
+
+    @property
+    def misses_target(self) -> bool:
+        return any(series.misses_target for series in self.series)
 
     @property
     def progress(self) -> Decimal | None:
@@ -198,6 +210,9 @@ def grade_series(
         **base,
     }
     judged_later = target.is_multi_year and year != target.end
+    # 目標未達 as entry checks it (Series.misses_target): a merged target only in its last year.
+    short = compared > target.value if indicator.direction == DOWN else compared < target.value
+    values["misses_target"] = short and not judged_later
     if scheme.is_pace:
         pace = pace_rate(series, year, indicator.direction, value_of)
         if pace is None and judged_later:

@@ -1,12 +1,18 @@
-"""Roll-ups: counts per grade, share met and completeness of a group of indicators in one year."""
+"""Roll-ups: counts per grade, share met and completeness of a group of indicators in one year, and the verdict
+a 推進施策 gets from them.
+
+`Rollup` counts graded IndicatorGrades in Python (the annual report, the public site, the workbook); `Tally` holds
+the same numbers counted by the database from the stored grades (the dashboard: indicators.progress.overview).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from indicators.evaluation.badges import Badge
 from indicators.evaluation.data import STATUS_ICONS, Scheme
 from indicators.evaluation.grading import STATUS_PRECEDENCE, IndicatorGrade
 from setagaya_plan.lib.numerals import share
@@ -61,23 +67,88 @@ class Rollup:
         return share(self.complete, self.due)
 
     def segments(self, scheme: Scheme) -> list[dict]:
-        """The bar: one segment per level and per status present, in legend order, with its share of the total."""
-        counts = self.counts
-        keys = [(level.code, level.label, level.icon, level.colour) for level in scheme.levels] + [
-            (status.value, status.label, STATUS_ICONS.get(status, ""), "gray") for status in STATUS_PRECEDENCE
-        ]
-        return [
-            {
-                "key": key,
-                "label": label,
-                "icon": icon,
-                "colour": colour,
-                "count": counts[key],
-                "share": share(counts[key], self.total),
-            }
-            for key, label, icon, colour in keys
-            if counts[key] and self.total
-        ]
+        return segments(self.counts, self.total, scheme)
+
+
+def grade_keys(scheme: Scheme) -> list[tuple[str, str, str, str]]:
+    """Every key a grade is counted under, in legend order: the scheme's levels, then the statuses (key, label, icon,
+    colour)."""
+    return [(level.code, level.label, level.icon, level.colour) for level in scheme.levels] + [
+        (status.value, status.label, STATUS_ICONS.get(status, ""), "gray") for status in STATUS_PRECEDENCE
+    ]
+
+
+def segments(counts: Counter, total: int, scheme: Scheme) -> list[dict]:
+    """The bar: one segment per level and per status present, in legend order, with its share of the total."""
+    return [
+        {
+            "key": key,
+            "label": label,
+            "icon": icon,
+            "colour": colour,
+            "count": counts[key],
+            "share": share(counts[key], total),
+        }
+        for key, label, icon, colour in grade_keys(scheme)
+        if counts[key] and total
+    ]
+
+
+@dataclass
+class Tally:
+    """A roll-up counted by the database from the stored grades: a Rollup's numbers without the grades themselves
+    (`attention` is a count here)."""
+
+    counts: Counter = field(default_factory=Counter)
+    total: int = 0
+    graded: int = 0
+    met: int = 0
+    due: int = 0
+    complete: int = 0
+    attention: int = 0
+    regressed: int = 0
+
+    @property
+    def share_met(self) -> Decimal | None:
+        return share(self.met, self.graded)
+
+    @property
+    def completeness(self) -> Decimal | None:
+        return share(self.complete, self.due)
+
+    @property
+    def other(self) -> int:
+        """Indicators without a grade this year (未入力, 集計中, 判定年度前 …)."""
+        return self.total - self.graded
+
+    def segments(self, scheme: Scheme) -> list[dict]:
+        return segments(self.counts, self.total, scheme)
+
+
+# The verdict of a 推進施策 in a year, read at a glance on the dashboard (docs/evaluation.md, 推進施策の判定): from
+# the share of its graded indicators needing attention (注意: a level marked so, or 後退).
+BEHIND_SHARE = Decimal(50)  # at least half of the graded need attention: 遅れ
+VERDICTS = {
+    "on_track": Badge("順調", "◎", "green"),  # graded, none needs attention
+    "partly": Badge("一部に遅れ", "△", "yellow"),  # some need attention, under half
+    "behind": Badge("遅れ", "×", "red"),  # half or more need attention
+    "waiting": Badge("評価前", "－", "gray"),  # nothing graded yet this year
+}
+VERDICT_EXPLANATIONS = {
+    "on_track": "評価済の指標に注意（未達の段階・後退）がない",
+    "partly": "評価済の指標の一部（半数未満）が注意",
+    "behind": "評価済の指標の半数以上が注意",
+    "waiting": "承認済の実績による評価がまだない",
+}
+
+
+def verdict_key(tally: Tally | Rollup) -> str:
+    attention = tally.attention if isinstance(tally.attention, int) else len(tally.attention)
+    if not tally.graded:
+        return "waiting"
+    if not attention:
+        return "on_track"
+    return "behind" if share(attention, tally.graded) >= BEHIND_SHARE else "partly"
 
 
 def rollup(grades: Iterable[IndicatorGrade], unique: bool = False) -> Rollup:

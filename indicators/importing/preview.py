@@ -12,6 +12,9 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+from django.db import transaction
+
+from indicators.evaluation import deferred_refresh
 from indicators.importing.datasets import PLAN, Parsed
 from indicators.importing.layouts import read_upload
 from indicators.importing.resources import ActualResource, PlanResource
@@ -119,17 +122,19 @@ def run_import(
 ) -> ImportPreview:
     """Import the parsed file in one transaction: rolled back for a dry run, or when any row has an error."""
     resource = PlanResource() if parsed.kind == PLAN else ActualResource()
-    result = resource.import_data(
-        parsed.dataset,
-        dry_run=dry_run,
-        raise_errors=False,
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-        user=user,
-        file_name=file_name,
-        overwrite_confirmed=overwrite_confirmed,
-        conflicts_are_errors=conflicts_are_errors,
-    )
+    # The stored grades of every indicator the rows changed are refreshed once, at the end, in the same transaction.
+    with transaction.atomic(), deferred_refresh():
+        result = resource.import_data(
+            parsed.dataset,
+            dry_run=dry_run,
+            raise_errors=False,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            user=user,
+            file_name=file_name,
+            overwrite_confirmed=overwrite_confirmed,
+            conflicts_are_errors=conflicts_are_errors,
+        )
     rows = []
     for number, row_result in enumerate(result.rows, start=1):
         if row_result.validation_error is not None:

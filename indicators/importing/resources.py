@@ -21,6 +21,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.results import RowResult
 
+from indicators.evaluation import refresh_grades
 from indicators.importing import actuals, flat
 from indicators.importing.actual_rows import WIDGETS as ACTUAL_WIDGETS
 from indicators.importing.actual_rows import ActualRowImporter
@@ -128,6 +129,10 @@ class _PlanImportResource(resources.ModelResource):
             result.status = "error"
             return result
         result.import_type = STATUS_IMPORT_TYPES[outcome.status]
+        if outcome.status != UNCHANGED and not self.importer.dry_run and outcome.instance is not None:
+            # A series, 【再掲】 or report of one indicator changed: its stored grades follow (run_import collects
+            # these and refreshes once, at the end of the import's transaction).
+            refresh_grades([outcome.instance.indicator_id])
         result.status = "conflict" if outcome.conflict else outcome.status
         result.label = outcome.label
         result.changes = outcome.changes

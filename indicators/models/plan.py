@@ -70,6 +70,15 @@ class IndicatorQuerySet(models.QuerySet):
         """Indicators printed in a measure's tables, its own and those re-listed there (【再掲】)."""
         return self.filter(Q(vision__measure=measure) | Q(relistings__vision__measure=measure)).distinct()
 
+    def with_year_grade(self, fiscal_year: int) -> IndicatorQuerySet:
+        """Join each indicator's stored official grade of one year at its own place (indicators.models.Grade) as
+        `year_grade`, for filtering and ordering in SQL: year_grade__rank, year_grade__needs_attention …"""
+        return self.annotate(
+            year_grade=models.FilteredRelation(
+                "grades", condition=Q(grades__fiscal_year=fiscal_year, grades__relisted=False)
+            )
+        )
+
     def in_plan_order(self) -> IndicatorQuerySet:
         return self.order_by(
             "vision__measure__goal__number", "vision__measure__number", "vision__number", "kind", "position"

@@ -1,18 +1,21 @@
 """Filters of the indicator list (django-filter).
 
-Plan place, kind, section, 実施計画 施策 and free text filter the database query. The year chooses which year's
-target, actual and grade are shown, and the grade filter applies after the evaluation, because grades are computed
-(indicators.evaluation), not stored.
+Everything filters the database query: plan place, kind, section, 実施計画 施策 and free text on the indicators, the
+grade on the stored official grade of the chosen year (indicators.models.Grade, joined as `year_grade`), so the
+list pages and sorts in SQL whatever the plan's size.
 """
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
-from indicators.evaluation import Scheme, Status
+from indicators.evaluation import Scheme, Status, rank_of
 from indicators.models import ImplementationPlanItem, Indicator
+from indicators.models.grades import key_condition
 from measures.models import Goal, Measure, Vision
 from setagaya_plan.core.models import Section
 
@@ -29,12 +32,30 @@ def grade_choices(scheme: Scheme) -> list[tuple[str, str]]:
     ]
 
 
-def grade_matches(grade, wanted: str) -> bool:
+def grade_condition(wanted: str, scheme: Scheme, today: datetime.date) -> Q:
+    """The grade filter on indicators joined with their year's grade (IndicatorQuerySet.with_year_grade)."""
     if wanted == ATTENTION:
-        return grade.needs_attention
+        return Q(year_grade__needs_attention=True)
     if wanted == REGRESSED:
-        return grade.is_graded and grade.regressed
-    return grade.key == wanted
+        return Q(year_grade__regressed=True)
+    levels = {level.code for level in scheme.levels}
+    return key_condition(wanted, today, is_level=wanted in levels, prefix="year_grade__")
+
+
+def with_grade_columns(indicators, scheme: Scheme, today: datetime.date):
+    """What the list sorts by, from the year's stored grade: its order (a 集計中 past its deadline sorts as 未入力),
+    達成率, 進捗率 and the target it was judged against."""
+    missing = rank_of(Status.MISSING, scheme)
+    return indicators.annotate(
+        grade_rank=Case(
+            When(year_grade__status=Status.PENDING, year_grade__missing_after__lt=today, then=Value(missing)),
+            default=F("year_grade__rank"),
+            output_field=IntegerField(),
+        ),
+        grade_achievement=F("year_grade__achievement"),
+        grade_progress=F("year_grade__progress"),
+        grade_target=F("year_grade__target_value"),
+    )
 
 
 class IndicatorFilter(django_filters.FilterSet):
@@ -84,7 +105,7 @@ class IndicatorFilter(django_filters.FilterSet):
         self.form.fields["plan_item"].label_from_instance = lambda item: f"施策{item.code}"
 
     def keep(self, queryset, name, value):
-        # Applied by the view: the year selects what is shown, the grade is filtered after the evaluation.
+        # Applied by the view: the year selects what is shown and which year's grade is joined and filtered.
         return queryset
 
     def in_goal(self, queryset, name, value):

@@ -22,6 +22,32 @@ class YearForm(forms.Form):
         self.fields["year"].error_messages["invalid_choice"] = "年度は一覧から選んでください。"
 
 
+class DashboardViewForm(forms.Form):
+    """How the dashboard lists its 推進施策: in the plan's order or worst first, all or only those falling short."""
+
+    sort = forms.ChoiceField(
+        label="並び順",
+        required=False,
+        choices=[("plan", "計画の順"), ("shortfall", "注意の割合が高い順")],
+    )
+    show = forms.ChoiceField(
+        label="表示する推進施策",
+        required=False,
+        choices=[("all", "すべて"), ("shortfall", "注意の指標がある推進施策だけ")],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].error_messages["invalid_choice"] = f"{self.fields[name].label}は一覧から選んでください。"
+
+    def choice(self, name: str) -> str:
+        """The valid choice, else the first (a bad value in the address shows the default and says so)."""
+        if self.is_valid() and self.cleaned_data.get(name):
+            return self.cleaned_data[name]
+        return self.fields[name].choices[0][0]
+
+
 def mark_errors(form: forms.Form) -> None:
     """Link each error to its field for screen readers (aria-describedby, aria-invalid)."""
     if not form.is_bound:

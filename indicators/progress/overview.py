@@ -1,13 +1,36 @@
 """What the dashboard, the annual report, its workbook and the public home show: one row per 推進施策 and per
-基本目標 with its roll-up, the legend, and which indicators and unapproved actuals a user sees."""
+基本目標 with its roll-up, the legend, and which indicators and unapproved actuals a user sees.
+
+The dashboard and the public home read the stored grades (indicators.models.Grade) with SQL: a fixed number of
+queries whose cost follows the number of 推進施策, not of indicators (`dashboard_goals`). The annual report and its
+workbook still grade their indicators with an Evaluator (`measure_rows`, `goal_sections`).
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
-from indicators.evaluation import REGRESSED, Evaluator, Rollup, Status, status_badge
-from indicators.models import Indicator
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+
+from indicators.evaluation import (
+    REGRESSED,
+    VERDICT_EXPLANATIONS,
+    VERDICTS,
+    Badge,
+    Evaluator,
+    Rollup,
+    Scheme,
+    Status,
+    Tally,
+    grade_keys,
+    status_badge,
+    verdict_key,
+)
+from indicators.models import Grade, Indicator
+from indicators.models.grades import GRADED, key_condition
 from indicators.progress.tables import measure_url
 from measures.models import Goal, Measure
 from setagaya_plan.core.access import is_planner, sections_of
@@ -104,3 +127,206 @@ def legend_context(evaluator_or_scheme) -> dict:
             (status_badge(status), STATUS_EXPLANATIONS[status]) for status in Status if status != Status.GRADED
         ],
     }
+
+
+# The dashboard, from the stored grades.
+
+FLAGGED_SHOWN = 10  # flagged indicators listed per 推進施策 when its 注意 count is opened; the rest through the list
+PLAN_ORDER, SHORTFALL = "plan", "shortfall"
+
+
+def _aggregates(scheme: Scheme, today: datetime.date) -> dict:
+    """COUNT … FILTER (WHERE …) per number of a Tally, and one per grade key."""
+    # Prefixed: an aggregate named like a field (due, regressed) would shadow it in the filters.
+    counts = {
+        "n_total": Count("pk"),
+        "n_graded": Count("pk", filter=Q(status=GRADED)),
+        "n_met": Count("pk", filter=Q(counts_as_met=True)),
+        "n_due": Count("pk", filter=Q(due=True)),
+        "n_complete": Count("pk", filter=Q(due=True, approved=True)),
+        "n_attention": Count("pk", filter=Q(needs_attention=True)),
+        "n_regressed": Count("pk", filter=Q(regressed=True)),
+    }
+    levels = {level.code for level in scheme.levels}
+    for index, (key, *_shown) in enumerate(grade_keys(scheme)):
+        counts[f"n_key{index}"] = Count("pk", filter=key_condition(key, today, is_level=key in levels))
+    return counts
+
+
+def _tally(values: dict, scheme: Scheme) -> Tally:
+    keys = grade_keys(scheme)
+    return Tally(
+        counts=Counter({key: values[f"n_key{index}"] or 0 for index, (key, *_shown) in enumerate(keys)}),
+        **{
+            name: values[f"n_{name}"] or 0
+            for name in ("total", "graded", "met", "due", "complete", "attention", "regressed")
+        },
+    )
+
+
+def tallies(grades, group: str, scheme: Scheme, today: datetime.date) -> dict[int, Tally]:
+    """One Tally per value of `group` (a field of Grade: measure, measure__goal), in one GROUP BY query."""
+    rows = grades.order_by().values(group).annotate(**_aggregates(scheme, today))
+    return {row[group]: _tally(row, scheme) for row in rows}
+
+
+def total_tally(grades, scheme: Scheme, today: datetime.date) -> Tally:
+    return _tally(grades.aggregate(**_aggregates(scheme, today)), scheme)
+
+
+@dataclass
+class DashboardRow:
+    measure: Measure
+    tally: Tally
+    verdict: str
+    badge: Badge
+    url: str
+    level_counts: list[int]
+    segments: list[dict]
+    flagged: list = field(default_factory=list)  # up to FLAGGED_SHOWN stored grades needing attention
+
+    @property
+    def flagged_more(self) -> int:
+        return self.tally.attention - len(self.flagged)
+
+    @property
+    def shortfall(self) -> tuple:
+        """Worst first: the share of graded indicators needing attention, then their number."""
+        share = self.tally.attention / self.tally.graded if self.tally.graded else 0
+        return (-share, -self.tally.attention)
+
+
+def _row(measure: Measure, tally: Tally, scheme: Scheme, url_name: str) -> DashboardRow:
+    verdict = verdict_key(tally)
+    return DashboardRow(
+        measure=measure,
+        tally=tally,
+        verdict=verdict,
+        badge=VERDICTS[verdict],
+        url=measure_url(measure, url_name),
+        level_counts=[tally.counts[level.code] for level in scheme.levels],
+        segments=tally.segments(scheme),
+    )
+
+
+@dataclass(frozen=True)
+class StoredGradeView:
+    """What {% grade_badge %} needs of a stored grade: its level's label, icon and colour, and 後退."""
+
+    label: str
+    icon: str
+    colour: str
+    regressed: bool
+    is_graded: bool = True
+
+
+def shown_grade(grade: Grade, scheme: Scheme) -> StoredGradeView:
+    level = scheme.level(grade.level)
+    if level is None:  # a flagged grade is graded: only 後退 can flag a level the scheme lacks (never, after regrade)
+        return StoredGradeView(REGRESSED.label, REGRESSED.icon, REGRESSED.colour, False)
+    return StoredGradeView(level.label, level.icon, level.colour, grade.regressed)
+
+
+def _flagged(grades, per_measure: int, scheme: Scheme) -> dict[int, list]:
+    """The first flagged indicators of each 推進施策 (worst grade first, then by code), in one query."""
+    ranked = grades.needing_attention().annotate(
+        place=Window(
+            RowNumber(), partition_by=[F("measure_id")], order_by=[F("rank").asc(), F("indicator__code").asc()]
+        )
+    )
+    flagged = defaultdict(list)
+    for grade in ranked.filter(place__lte=per_measure).select_related("indicator").order_by("measure_id", "place"):
+        grade.badge = shown_grade(grade, scheme)
+        flagged[grade.measure_id].append(grade)
+    return flagged
+
+
+def dashboard_goals(
+    year: int,
+    scheme: Scheme,
+    today: datetime.date,
+    order: str = PLAN_ORDER,
+    shortfall_only: bool = False,
+    url_name: str = "progress:measure",
+    flagged: bool = True,
+) -> tuple[Tally, list[dict]]:
+    """The plan's total and, per 基本目標, its total and one row per 推進施策 (【再掲】 counted in each measure they are
+    printed in, once in the goal's and the plan's totals), sorted worst first or filtered to those falling short
+    on request; the public home (url_name public:measure) lists no flagged indicator. A fixed number of queries
+    whatever the plan's size."""
+    grades = Grade.objects.of_year(year)
+    by_measure = tallies(grades, "measure", scheme, today)
+    by_goal = tallies(grades.own(), "measure__goal", scheme, today)
+    first_flagged = _flagged(grades, FLAGGED_SHOWN, scheme) if flagged else {}
+    rows = []
+    for measure in Measure.objects.in_plan_order():
+        row = _row(measure, by_measure.get(measure.pk, Tally()), scheme, url_name)
+        row.flagged = first_flagged.get(measure.pk, [])
+        rows.append(row)
+    return total_tally(grades.own(), scheme, today), _goals(rows, by_goal, scheme, order, shortfall_only)
+
+
+def _goals(rows: list[DashboardRow], by_goal: dict, scheme: Scheme, order: str, shortfall_only: bool) -> list[dict]:
+    if shortfall_only:
+        rows = [row for row in rows if row.tally.attention]
+    if order == SHORTFALL:
+        rows.sort(key=lambda row: row.shortfall)  # stable: plan order among equals
+    goals = []
+    for goal in Goal.objects.order_by("number"):
+        tally = by_goal.get(goal.pk, Tally())
+        goals.append(
+            {
+                "goal": goal,
+                "tally": tally,
+                "badge": VERDICTS[verdict_key(tally)],
+                "level_counts": [tally.counts[level.code] for level in scheme.levels],
+                "segments": tally.segments(scheme),
+                "rows": [row for row in rows if row.measure.goal_id == goal.pk],
+            }
+        )
+    return goals
+
+
+def tally_of(result: Rollup) -> Tally:
+    """The numbers of a Rollup graded in Python, as the dashboard shows a Tally."""
+    return Tally(
+        counts=result.counts,
+        total=result.total,
+        graded=result.graded,
+        met=result.met,
+        due=result.due,
+        complete=result.complete,
+        attention=len(result.attention),
+        regressed=result.regressed,
+    )
+
+
+@dataclass(frozen=True)
+class FlaggedView:
+    """A flagged indicator as the dashboard lists it (what a stored Grade row gives: its indicator and badge)."""
+
+    indicator: Indicator
+    badge: object
+
+
+def evaluated_goals(
+    indicators: list, evaluator: Evaluator, year: int, order: str = PLAN_ORDER, shortfall_only: bool = False
+) -> tuple[Tally, list[dict]]:
+    """The dashboard's rows graded in Python by an Evaluator instead of read from the stored grades: for a view the
+    store does not keep (grades against other targets than those in force). Costs what the plan costs."""
+    scheme = evaluator.scheme
+    rows = []
+    for measure_row in measure_rows(indicators, evaluator, year):
+        row = _row(measure_row.measure, tally_of(measure_row.rollup), scheme, "progress:measure")
+        row.flagged = [FlaggedView(indicator, grade) for indicator, grade in measure_row.attention[:FLAGGED_SHOWN]]
+        rows.append(row)
+    by_goal = {
+        goal: tally_of(evaluator.rollup([i for i in indicators if i.vision.measure.goal_id == goal], year, unique=True))
+        for goal in {row.measure.goal_id for row in rows}
+    }
+    total = tally_of(evaluator.rollup(indicators, year, unique=True))
+    return total, _goals(rows, by_goal, scheme, order, shortfall_only)
+
+
+def verdict_legend() -> list[tuple[Badge, str]]:
+    return [(VERDICTS[key], VERDICT_EXPLANATIONS[key]) for key in VERDICTS]

@@ -3,8 +3,10 @@
 * `printed_tables` lays out a めざす姿's 行動量 and 成果指標 tables as the plan prints them — 番号, name, 現況値,
   令和6–9年度, 総量 — with each year's actual and grade under its target. The measure page, the annual report, the
   public site and the xlsx report (report_xlsx) all use it, so a planner recognises the same document everywhere.
-* `IndicatorTable` (django-tables2) lists indicators with their target, actual, rates and grade for one year;
-  `list_rows` builds its rows. Its download (CSV, xlsx) has one row per series: indicators.columns.
+* `IndicatorTable` (django-tables2) lists indicators with their target, actual, rates and grade for one year. It
+  pages and sorts a queryset joined with the year's stored grades (filters.with_grade_columns) in SQL, then
+  `list_rows` builds the shown page's rows only, with an Evaluator over those indicators (the approved actuals,
+  confirmed baselines and the grade's badge). Its download (CSV, xlsx) has one row per series: indicators.columns.
 
 Numbers, units and rates are printed by setagaya_plan.lib.numerals; grades by the one badge fragment
 (templates/includes/grade_badge.html).
@@ -297,7 +299,6 @@ class IndicatorListRow:
     achievement: Decimal | None
     progress: Decimal | None
     grade: IndicatorGrade
-    grade_order: int
     section: str
     status: str
     url: str
@@ -316,9 +317,6 @@ def _joined(parts: list[tuple[str, str]]) -> str:
 
 
 def list_rows(indicators: Iterable[Indicator], evaluator: Evaluator, year: int) -> list[IndicatorListRow]:
-    order = {level.code: index for index, level in enumerate(evaluator.scheme.levels)}
-    after = len(order)
-    status_order = {status: after + index for index, status in enumerate(Status)}
     rows = []
     for indicator in indicators:
         grade = evaluator.grade(indicator, year)
@@ -363,7 +361,6 @@ def list_rows(indicators: Iterable[Indicator], evaluator: Evaluator, year: int) 
                 achievement=main.achievement if main else None,
                 progress=main.progress if main else None,
                 grade=grade,
-                grade_order=order.get(grade.key, status_order.get(grade.status, 99)),
                 section=indicator.section.name if indicator.section else "",
                 status=status_label(report, grade),
                 url=reverse("progress:indicator", args=[indicator.code]),
@@ -390,17 +387,28 @@ def _attrs(name: str, numeric: bool = False) -> dict:
 
 
 class IndicatorTable(tables.Table):
-    code = tables.Column(verbose_name="コード", empty_values=(), attrs=_attrs("code"))
-    name = tables.Column(verbose_name="名称", empty_values=(), attrs=_attrs("name"))
+    """Indicators (records) of a queryset joined with their year's stored grade; sorting is SQL (order_by names
+    the annotations of filters.with_grade_columns), and what a cell shows comes from the page's `list_rows`."""
+
+    code = tables.Column(verbose_name="コード", attrs=_attrs("code"))
+    name = tables.Column(verbose_name="名称", attrs=_attrs("name"))
     unit = tables.Column(verbose_name="単位", attrs=_attrs("unit"))
-    baseline = tables.Column(verbose_name="現況値", empty_values=(), attrs=_attrs("value", True))
-    target = tables.Column(verbose_name="目標", empty_values=(), attrs=_attrs("target"))
-    actual = tables.Column(verbose_name="実績（承認済）", empty_values=(), attrs=_attrs("value", True))
-    achievement = tables.Column(verbose_name="達成率", empty_values=(), attrs=_attrs("rate", True))
-    progress = tables.Column(verbose_name="進捗率", empty_values=(), attrs=_attrs("rate", True))
-    grade = tables.Column(verbose_name="評価", empty_values=(), order_by=("grade_order", "code"), attrs=_attrs("grade"))
-    section = tables.Column(verbose_name="所管課", attrs=_attrs("section"))
-    status = tables.Column(verbose_name="状態", attrs=_attrs("status"))
+    baseline = tables.Column(verbose_name="現況値", empty_values=(), orderable=False, attrs=_attrs("value", True))
+    target = tables.Column(
+        verbose_name="目標", empty_values=(), order_by=("grade_target", "code"), attrs=_attrs("target")
+    )
+    actual = tables.Column(verbose_name="実績（承認済）", empty_values=(), orderable=False, attrs=_attrs("value", True))
+    achievement = tables.Column(
+        verbose_name="達成率", empty_values=(), order_by=("grade_achievement", "code"), attrs=_attrs("rate", True)
+    )
+    progress = tables.Column(
+        verbose_name="進捗率", empty_values=(), order_by=("grade_progress", "code"), attrs=_attrs("rate", True)
+    )
+    grade = tables.Column(verbose_name="評価", empty_values=(), order_by=("grade_rank", "code"), attrs=_attrs("grade"))
+    section = tables.Column(
+        verbose_name="所管課", empty_values=(), order_by=("section__name", "code"), attrs=_attrs("section")
+    )
+    status = tables.Column(verbose_name="状態", empty_values=(), orderable=False, attrs=_attrs("status"))
 
     class Meta:
         template_name = "progress/table.html"
@@ -408,26 +416,44 @@ class IndicatorTable(tables.Table):
         empty_text = "条件に合う指標はありません。"
         per_page = 50
 
+    def __init__(self, data, *, scheme, year: int, today, **kwargs):
+        super().__init__(data, **kwargs)
+        self.scheme, self.year, self.today = scheme, year, today
+        self.shown: dict[int, IndicatorListRow] = {}
+
+    def before_render(self, request):
+        """Grade and lay out the shown page only (the rows of one page: a fixed number of queries)."""
+        indicators = [row.record for row in self.paginated_rows]
+        evaluator = Evaluator(indicators, scheme=self.scheme, today=self.today)
+        self.shown = {row.indicator.pk: row for row in list_rows(indicators, evaluator, self.year)}
+
     def render_code(self, value, record):
-        return format_html('<a href="{}">{}</a>', record.url, value)
+        return format_html('<a href="{}">{}</a>', self.shown[record.pk].url, value)
 
     def render_name(self, value, record):
-        return format_html('{}<br><span class="muted small">{}・{}</span>', value, record.measure, record.kind)
+        row = self.shown[record.pk]
+        return format_html('{}<br><span class="muted small">{}・{}</span>', value, row.measure, row.kind)
 
     def render_baseline(self, record):
-        return record.baseline_display
+        return self.shown[record.pk].baseline_display
 
     def render_target(self, record):
-        return record.target_display or "―"
+        return self.shown[record.pk].target_display or "―"
 
     def render_actual(self, record):
-        return record.actual_display or "―"
+        return self.shown[record.pk].actual_display or "―"
 
-    def render_achievement(self, value):
-        return format_rate(value)
+    def render_achievement(self, record):
+        return format_rate(self.shown[record.pk].achievement)
 
-    def render_progress(self, value):
-        return format_progress(value)
+    def render_progress(self, record):
+        return format_progress(self.shown[record.pk].progress)
 
     def render_grade(self, record):
-        return render_grade_badge(record.grade)
+        return render_grade_badge(self.shown[record.pk].grade)
+
+    def render_section(self, record):
+        return self.shown[record.pk].section
+
+    def render_status(self, record):
+        return self.shown[record.pk].status

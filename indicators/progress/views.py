@@ -31,22 +31,31 @@ from indicators.evaluation import (
     activate_scheme,
     active_scheme,
     confirm_baseline,
-    install_shipped_schemes,
+    install_schemes,
     update_scheme,
 )
 from indicators.models import ConfirmedBaseline, GradingScheme, Indicator, Report
 from indicators.progress.analyses import year_analyses
-from indicators.progress.filters import IndicatorFilter, grade_matches
-from indicators.progress.forms import ActivateForm, BaselineForm, ThresholdForm, mark_errors
-from indicators.progress.overview import all_indicators, goal_sections, legend_context, measure_rows, sees_unapproved
+from indicators.progress.filters import IndicatorFilter, grade_condition, with_grade_columns
+from indicators.progress.forms import ActivateForm, BaselineForm, DashboardViewForm, ThresholdForm, mark_errors
+from indicators.progress.overview import (
+    SHORTFALL,
+    all_indicators,
+    dashboard_goals,
+    goal_sections,
+    legend_context,
+    measure_rows,
+    sees_unapproved,
+    verdict_legend,
+)
 from indicators.progress.pages import indicator_context, measure_context, measure_for, year_headers
 from indicators.progress.report_xlsx import list_workbook, progress_workbook
-from indicators.progress.tables import IndicatorTable, baseline_text, display_years, list_rows, printed_tables
+from indicators.progress.tables import IndicatorTable, baseline_text, display_years, printed_tables
 from indicators.progress.years import report_year, selected_year
 from measures.models import Vision
 from setagaya_plan.core.access import is_planner, planner_required
 from setagaya_plan.core.fiscal_years import fiscal_year_label
-from setagaya_plan.core.models import AuditEntry
+from setagaya_plan.core.models import AuditEntry, FiscalYearSetting
 from setagaya_plan.lib.spreadsheet import excel_csv
 
 # What the evaluation settings page lists as its history (confirmed baselines have their own table).
@@ -62,13 +71,16 @@ SETTINGS_ACTIONS = (
 @login_required
 @require_safe
 def dashboard(request):
-    """計画担当・管理職向け: for a fiscal year, one row per 推進施策 with its grades, those needing attention (注意)
-    and completeness."""
+    """計画担当・管理職向け: for a fiscal year, one line per 推進施策 with its verdict, grades, completeness and the
+    indicators needing attention (注意), read from the stored grades; sorted worst first or filtered on request."""
     today = timezone.localdate()
     year, year_form, _ = selected_year(request, today)
-    indicators = list(all_indicators())
-    evaluator = Evaluator(indicators, today=today)
-    rows = measure_rows(indicators, evaluator, year)
+    view_form = DashboardViewForm(request.GET)
+    mark_errors(view_form)
+    scheme = active_scheme()
+    total, goals = dashboard_goals(
+        year, scheme, today, order=view_form.choice("sort"), shortfall_only=view_form.choice("show") == SHORTFALL
+    )
     return render(
         request,
         "progress/dashboard.html",
@@ -76,11 +88,13 @@ def dashboard(request):
             "year": year,
             "year_label": fiscal_year_label(year),
             "year_form": year_form,
-            "total": evaluator.rollup(indicators, year, unique=True),
-            "goals": goal_sections(indicators, evaluator, year, rows),
-            "deadline": evaluator.calendar.deadline(year),
+            "view_form": view_form,
+            "total": total,
+            "goals": goals,
+            "deadline": FiscalYearSetting.for_year(year).deadline,
             "is_planner": is_planner(request.user),
-            **legend_context(evaluator),
+            "verdicts": verdict_legend(),
+            **legend_context(scheme),
         },
     )
 
@@ -89,29 +103,30 @@ def dashboard(request):
 
 
 def _list_context(request) -> dict:
+    """The filtered indicators joined with the year's stored grade, filtered, sorted and paged by the database."""
     today = timezone.localdate()
     year, _, years = selected_year(request, today)
     data = request.GET.copy()
     data["year"] = str(year)
     scheme = active_scheme()
-    filterset = IndicatorFilter(data, queryset=all_indicators(), scheme=scheme, years=years)
+    joined = with_grade_columns(all_indicators().with_year_grade(year), scheme, today)
+    filterset = IndicatorFilter(data, queryset=joined, scheme=scheme, years=years)
     filterset.is_valid()
     mark_errors(filterset.form)
     cleaned = getattr(filterset.form, "cleaned_data", {})
-    indicators = list(filterset.qs)
-    evaluator = Evaluator(indicators, scheme=scheme, today=today)
-    rows = list_rows(indicators, evaluator, year)
+    indicators = filterset.qs
     if cleaned.get("grade"):
-        rows = [row for row in rows if grade_matches(row.grade, cleaned["grade"])]
-    table = IndicatorTable(rows)
+        indicators = indicators.filter(grade_condition(cleaned["grade"], scheme, today))
+    table = IndicatorTable(indicators, scheme=scheme, year=year, today=today)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return {
         "filterset": filterset,
         "table": table,
-        "rows": rows,
+        "indicators": indicators,
         "year": year,
         "year_label": fiscal_year_label(year),
-        "evaluator": evaluator,
+        "scheme": scheme,
+        "today": today,
         **legend_context(scheme),
     }
 
@@ -133,8 +148,9 @@ def indicator_export(request, fmt: str):
     if fmt not in ("xlsx", "csv"):
         raise Http404("形式は xlsx か csv です。")
     context = _list_context(request)
-    ordered = [row.record.indicator for row in context["table"].rows]
-    lines = year_lines(ordered, context["evaluator"], context["year"])
+    ordered = [row.record for row in context["table"].rows]  # every page, in the table's order
+    evaluator = Evaluator(ordered, scheme=context["scheme"], today=context["today"])
+    lines = year_lines(ordered, evaluator, context["year"])
     stamp = f"{context['year']}_{timezone.localdate():%Y%m%d}"
     if fmt == "csv":
         data = excel_csv(headers(LIST_COLUMNS), (cells(LIST_COLUMNS, line) for line in lines))
@@ -292,7 +308,7 @@ def evaluation_settings(request):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "install":
-            created = install_shipped_schemes(request.user)
+            created = install_schemes(request.user)
             messages.success(request, f"標準の評価方式を{len(created)}件登録しました。")
             return redirect("progress:settings")
         if action == "activate":

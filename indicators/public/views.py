@@ -16,8 +16,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from indicators.evaluation import Evaluator
-from indicators.progress.overview import all_indicators, goal_sections, legend_context, measure_rows
+from indicators.evaluation import active_scheme
+from indicators.progress.overview import all_indicators, dashboard_goals, legend_context
 from indicators.progress.pages import indicator_context, measure_context, measure_for
 from indicators.progress.years import selected_year
 from setagaya_plan.core.fiscal_years import fiscal_year_label
@@ -43,9 +43,9 @@ def nobody(indicator) -> bool:
 def home(request):
     today = timezone.localdate()
     year, year_form, _ = selected_year(request, today)
-    indicators = list(all_indicators())
-    evaluator = Evaluator(indicators, today=today)
-    rows = measure_rows(indicators, evaluator, year, url_name="public:measure")
+    scheme = active_scheme()
+    # The stored grades are the official ones only: the public never sees an unapproved actual.
+    total, goals = dashboard_goals(year, scheme, today, url_name="public:measure", flagged=False)
     return render(
         request,
         "public/home.html",
@@ -53,9 +53,9 @@ def home(request):
             "year": year,
             "year_label": fiscal_year_label(year),
             "year_form": year_form,
-            "total": evaluator.rollup(indicators, year, unique=True),
-            "goals": goal_sections(indicators, evaluator, year, rows),
-            **legend_context(evaluator),
+            "total": total,
+            "goals": goals,
+            **legend_context(scheme),
         },
     )
 

@@ -63,6 +63,9 @@ class ReviewRules:
     submission_problem: Callable[[ReviewedRecord], str]  # why it cannot be submitted yet; "" when it can
     may_review: Callable[[object, ReviewedRecord], bool]  # (user, record): approve or return
     may_reopen: Callable[[object, ReviewedRecord], bool]  # (user, record): take an approval back
+    # Called in the step's transaction after every review step (submit, approve, return, reopen): what the app
+    # keeps derived from a record's status follows it (indicators: the stored grades).
+    after_step: Callable[[ReviewedRecord], None] = lambda record: None
 
 
 # ---- checks and the compare-and-swap ----------------------------------------------------------------------------
@@ -207,6 +210,7 @@ def submit(rules: ReviewRules, record: ReviewedRecord, user, expected_version: i
     record.submitted_at, record.submitted_by = timezone.now(), user
     claim(record, user, ["status", "submitted_at", "submitted_by"])
     audit.log(record, Action.SUBMIT, user, changes=_status_change(record, old))
+    rules.after_step(record)
     return record
 
 
@@ -254,6 +258,7 @@ def approve(
         comment=comment.strip(),
         self_approved=self_approved,
     )
+    rules.after_step(record)
     return record
 
 
@@ -291,6 +296,7 @@ def _back_to_section(rules, record, user, expected_version, reason, action) -> R
     record.approved_at = record.approved_by = None  # approved_* are set only while 承認済
     claim(record, user, ["status", "return_reason", "approved_at", "approved_by"])
     audit.log(record, action, user, changes=_status_change(record, leaves), comment=reason)
+    rules.after_step(record)
     return record
 
 

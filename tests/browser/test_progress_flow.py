@@ -57,8 +57,9 @@ def test_planner_follows_an_indicator_needing_attention_and_downloads_the_report
     page.get_by_role("button", name="表示").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("進捗状況　令和6年度（2024年度）")
 
-    # The indicator needing attention is flagged in its measure's row, by text and icon.
+    # The indicator needing attention is flagged in its measure's row, by text and icon, folded to its count.
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name="推進施策1　地区で相談を受け止め"))
+    row.get_by_text("注意 1件").click()
     expect(row.locator(".attention-list .grade")).to_have_text("×未達成")
     row.get_by_role("link", name=NAME).click()
 
