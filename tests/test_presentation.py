@@ -20,7 +20,15 @@ from indicators.evaluation import REGRESSED, Badge, Status, grade_badges, grade_
 from indicators.evaluation.grading import SeriesGrade
 from indicators.models import ImplementationPlanItem, Indicator, Series
 from indicators.progress.report_xlsx import list_workbook
-from setagaya_plan.lib.numerals import floor_rate, format_rate, format_value, share, to_full_width
+from setagaya_plan.lib.numerals import (
+    OUT_OF_RANGE_NOTE,
+    floor_rate,
+    format_progress,
+    format_rate,
+    format_value,
+    share,
+    to_full_width,
+)
 from setagaya_plan.lib.spreadsheet import cell_number, excel_csv, number_format
 
 D = Decimal
@@ -61,6 +69,25 @@ def test_a_value_with_its_unit(value, unit, text):
 )
 def test_a_rate(rate, text):
     assert format_rate(rate) == text
+
+
+@pytest.mark.parametrize(
+    "rate, text",
+    [
+        (D("45"), "45.0%"),
+        (D("-100"), "-100.0%"),  # the edges are still figures
+        (D("200"), "200.0%"),
+        (D("200.09"), "200.0%"),  # shown rounded down, so it is within the range as shown
+        (D("200.1"), "範囲外"),
+        (D("-100.01"), "範囲外"),  # rounded down it is −100.1 %
+        (D("-13850"), "範囲外"),  # 現況値 close to the target: a small difference swings the rate
+        (D("620"), "範囲外"),
+        (None, "―"),
+        (D("Infinity"), "範囲外"),
+    ],
+)
+def test_a_progress_rate_outside_minus_100_to_200_percent_is_out_of_range(rate, text):
+    assert format_progress(rate) == text
 
 
 def test_rates_floor_and_shares():
@@ -176,7 +203,17 @@ def test_the_list_download_and_the_workbook_sheet_share_their_columns():
         ("{{ v|rate }}", {"v": D("9")}, "9.0%"),
         ("{{ v|rate }}", {"v": None}, "―"),
         ("{{ v|rate }}", {"v": 80}, "80.0%"),  # a threshold stored as a number of another type
+        ("{{ v|progress_rate }}", {"v": D("-13850")}, "範囲外"),
+        ("{{ v|progress_rate }}", {"v": D("64.2")}, "64.2%"),
+        ("{{ v|progress_rate }}", {"v": None}, "―"),
     ],
 )
 def test_number_filters(template, context, text):
     assert Template("{% load numbers %}" + template).render(Context(context)) == text
+
+
+def test_the_rate_note_explains_the_rates_and_out_of_range():
+    note = Template("{% load numbers %}{% rate_note %}").render(Context())
+    assert "達成率＝実績÷目標" in note and "進捗率＝（実績－現況値）÷（目標－現況値）" in note
+    assert OUT_OF_RANGE_NOTE in note and "範囲外" in note
+    assert "進捗率" not in Template("{% load numbers %}{% rate_note progress=False %}").render(Context())

@@ -340,6 +340,20 @@ def test_measure_page_is_laid_out_as_printed_with_actual_and_grade(client, viewe
     assert f'id="ind-{TRAINING}"' in page
 
 
+def test_measure_page_shows_the_years_results_before_the_plan_text(client, viewer_user, needs_attention):
+    client.force_login(viewer_user)
+    page = client.get(reverse("progress:measure", args=[1, 1]), {"year": 2024}).content.decode()
+    summary = page.index("令和6年度（2024年度）の評価")
+    results = page.index("めざす姿ごとの目標と令和6年度（2024年度）の実績")
+    first_table = page.index("■取組みの行動量■")
+    plan_text = page.index('<h2 id="plan-text-heading">計画の内容</h2>')
+    assert summary < results < first_table < page.index("達成率 60.0%") < plan_text
+    # The plan's text follows, folded per めざす姿.
+    assert page.index("現状やこれまでの取組み") > plan_text
+    visions = Vision.objects.filter(measure__goal__number=1, measure__number=1).count()
+    assert page.count('<details class="plan-text__vision">') == visions
+
+
 def test_relisted_indicator_appears_in_both_measures(client, viewer_user):
     client.force_login(viewer_user)
     own = client.get(reverse("progress:measure", args=[1, 1])).content.decode()
@@ -401,6 +415,38 @@ def test_annual_report_prints_every_measure(client, viewer_user, needs_attention
     assert "進捗状況報告" in page and "令和6年度（2024年度）" in page
     assert page.count('class="report__measure"') == 10
     assert "A4横向き" in page
+
+
+def test_annual_report_prints_the_factor_analysis_and_next_steps_of_approved_actuals(
+    client, viewer_user, needs_attention, entry_user
+):
+    # Submitted but not approved: not part of the official report.
+    approve(
+        indicator(ISOLATED), 2024, entry_user, {"": Decimal("14.0")}, factor_analysis="承認前の分析", approve_it=False
+    )
+    client.force_login(viewer_user)
+    page = client.get(reverse("progress:report", args=[2024])).content.decode()
+    section = page[
+        page.index('aria-labelledby="measure-') : page.index('aria-labelledby="measure-', page.index("めざす姿") + 1)
+    ]
+    assert "令和6年度（2024年度）の要因分析と今後の方向性" in section
+    assert "行動量3　地域包括ケアの地区展開に関する研修の実施及び動画公開" in section
+    assert "講師の確保が遅れ、3回にとどまった。" in section and "年度当初に講師を確保する。" in section
+    assert "承認前の分析" not in page
+    assert "回数は研修記録で確認済み" not in page  # the internal comment stays internal
+
+
+def test_out_of_range_progress_rates_are_marked_and_explained(client, viewer_user, entry_user, approver_user):
+    # 孤立していると思われる区民の割合: 現況値 13.8% → 目標 13.5%; 40.2% is a 進捗率 of −8,800 %.
+    approve(indicator(ISOLATED), 2024, entry_user, {"": Decimal("40.2")}, approver=approver_user)
+    client.force_login(viewer_user)
+    listing = client.get(reverse("progress:indicator_list"), {"year": 2024, "q": ISOLATED}).content.decode()
+    detail = client.get(reverse("progress:indicator", args=[ISOLATED]), {"year": 2024}).content.decode()
+    for page in (listing, detail):
+        assert '<td class="col-rate num">範囲外</td>' in page or '<td class="num">範囲外</td>' in page
+        assert "-8,800" not in page
+        assert "進捗率が−100%未満または200%を超えるときは「範囲外」と示します" in page
+        assert "達成率＝実績÷目標" in page
 
 
 @pytest.mark.parametrize("year", [2023, 2032])

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TEST_TOOLS = {"pytest", "pytest-django", "pytest-playwright", "playwright", "ruff", "time-machine", "vulture"}
+TEST_TOOLS = {"pytest", "pytest-django", "pytest-playwright", "playwright", "pypdf", "ruff", "time-machine", "vulture"}
 
 
 def pins(name: str) -> dict[str, str]:

@@ -22,7 +22,7 @@ from indicators.progress.tables import (
 )
 from measures.models import Measure, Vision
 from setagaya_plan.core.fiscal_years import era_label, fiscal_year_label
-from setagaya_plan.lib.numerals import format_rate, format_value
+from setagaya_plan.lib.numerals import format_progress, format_rate, format_value
 
 # Measure page.
 
@@ -157,7 +157,7 @@ def series_view(indicator, series, evaluator: Evaluator, years: list[int], sees:
                 "graded_against": _graded_against(evaluator.grade(indicator, year)),
                 "result": result,
                 "achievement": format_rate(grade.achievement if grade else None),
-                "progress": format_rate(grade.progress if grade else None),
+                "progress": format_progress(grade.progress if grade else None),
                 "pace": format_rate(grade.pace if grade else None),
                 "compared": format_value(grade.actual, unit) if grade and grade.actual is not None else "",
             }

@@ -15,6 +15,7 @@ from django.db.models import Count, Max, Q
 
 from indicators.evaluation import Evaluator
 from indicators.models import Indicator, Relisting, Target
+from indicators.progress.analyses import year_analyses
 from indicators.progress.overview import all_indicators
 from indicators.progress.tables import placements_by_vision, printed_tables, years_until
 from measures.models import Measure, Vision
@@ -68,8 +69,9 @@ class ReportMeasure:
     visions: list[dict]
 
 
-def page_measures(page: ReportPage, today, sees, years: list[int]) -> list[ReportMeasure]:
-    """The printed tables of one page's 推進施策 (in the columns of `years`), from the indicators printed there."""
+def page_measures(page: ReportPage, today, sees, years: list[int], year: int) -> list[ReportMeasure]:
+    """The printed tables of one page's 推進施策 (in the columns of `years`), from the indicators printed there, each
+    めざす姿 with the year's approved 要因分析 and 今後の方向性 (indicators.progress.analyses)."""
     ids = [measure.pk for measure in page.measures]
     indicators = list(
         all_indicators().filter(Q(vision__measure__in=ids) | Q(relistings__vision__measure__in=ids)).distinct()
@@ -79,5 +81,7 @@ def page_measures(page: ReportPage, today, sees, years: list[int]) -> list[Repor
     visions: dict[int, list[dict]] = {pk: [] for pk in ids}
     for vision in Vision.objects.filter(measure__in=ids).order_by("measure_id", "number"):
         tables = printed_tables(by_vision.get(vision.pk, []), evaluator, years, sees)
-        visions[vision.measure_id].append({"vision": vision, "tables": tables})
+        visions[vision.measure_id].append(
+            {"vision": vision, "tables": tables, "analyses": year_analyses(tables, evaluator, year)}
+        )
     return [ReportMeasure(measure, visions[measure.pk]) for measure in page.measures]

@@ -28,7 +28,7 @@ from indicators.evaluation import Evaluator, IndicatorGrade, SeriesGrade, Status
 from indicators.models import Indicator, Report, Series, Target
 from indicators.templatetags.grades import render_grade_badge
 from setagaya_plan.core.fiscal_years import current_plan, era_label, fiscal_year_label, plan_years, printed_years
-from setagaya_plan.lib.numerals import format_rate, format_value, to_full_width
+from setagaya_plan.lib.numerals import format_progress, format_rate, format_value, to_full_width
 
 
 def target_text(target: Target | None, unit: str) -> str:
@@ -500,7 +500,7 @@ class IndicatorTable(tables.Table):
         return format_rate(self.shown[record.pk].achievement)
 
     def render_progress(self, record):
-        return format_rate(self.shown[record.pk].progress)
+        return format_progress(self.shown[record.pk].progress)
 
     def render_grade(self, record):
         return render_grade_badge(self.shown[record.pk].grade)

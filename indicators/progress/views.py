@@ -273,7 +273,7 @@ def annual_report(request, year: int):
     number = page_number(request.GET.get("page"), len(pages))
     page = pages[number - 1] if pages else None
     years = report_years()
-    measures = page_measures(page, today, sees_unapproved(request.user), years) if page else []
+    measures = page_measures(page, today, sees_unapproved(request.user), years, year) if page else []
     context = {
         "year": year,
         "year_label": fiscal_year_label(year),

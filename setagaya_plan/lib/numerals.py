@@ -103,6 +103,33 @@ def format_rate(rate: Decimal | None) -> str:
     return f"{floor_rate(rate):,.1f}{PERCENT}"
 
 
+# 進捗率 = (実績 − 現況値) ÷ (目標 − 現況値) is only a reading aid. Where the 現況値 lies close to the target (one
+# facility against a target of two), a small change swings it to −13,850.0% or 620.0%, which reads as an error.
+# Outside this range the pages say 範囲外 and explain it (OUT_OF_RANGE_NOTE) instead of printing the figure; the
+# grades never use it, and the workbooks keep the number for whoever wants to check it.
+PROGRESS_SHOWN = (Decimal(-100), Decimal(200))
+OUT_OF_RANGE = "範囲外"
+OUT_OF_RANGE_NOTE = (
+    "進捗率が−100%未満または200%を超えるときは「範囲外」と示します（現況値と目標の差が小さいと、"
+    "わずかな実績の違いで率が大きく振れるためです。評価には使いません）。"
+)
+
+
+def progress_in_range(rate: Decimal | None) -> bool:
+    """Whether a 進捗率 is shown as a figure (None and the figures within PROGRESS_SHOWN are)."""
+    if rate is None or not rate.is_finite():
+        return rate is None
+    low, high = PROGRESS_SHOWN
+    return low <= floor_rate(rate) <= high
+
+
+def format_progress(rate: Decimal | None) -> str:
+    """進捗率 as shown: 45.0%; 範囲外 below −100% or above 200% (see PROGRESS_SHOWN); ― when there is none."""
+    if rate is None:
+        return NO_FIGURE
+    return format_rate(rate) if progress_in_range(rate) else OUT_OF_RANGE
+
+
 def share(part: int, whole: int) -> Decimal | None:
     """part of whole in % (承認済の割合, 達成の割合); None when there is nothing to divide by."""
     if not whole:

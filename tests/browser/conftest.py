@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from bench.plan_data import approve
+from indicators.entry.workflow import REPORT_REVIEW
+from indicators.models import Indicator
+from setagaya_plan.core import review
+from setagaya_plan.core.fiscal_years import default_fiscal_year
 from setagaya_plan.core.models import Membership, Section
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -84,6 +90,30 @@ def demo_users(plan_loaded, settings, monkeypatch):
     settings.DEBUG = True  # the command refuses to make demo logins in production
     call_command("create_demo_users", stdout=io.StringIO())
     settings.DEBUG = False
+
+
+@pytest.fixture
+def year_of_work(demo_users, django_user_model):
+    """The year pages open on, as in May: approved actuals (a shortfall with its 要因分析, a 進捗率 of −3,300 %),
+    a report waiting for approval and one returned to the section."""
+    year = default_fiscal_year()
+    users = {name: django_user_model.objects.get(username=name) for name in ("demo_planner", "demo_staff")}
+    approver = django_user_model.objects.get(username="demo_approver")
+
+    def indicator(code):
+        return Indicator.objects.get(code=code)
+
+    planner = users["demo_planner"]
+    approve(indicator("G1-M01-V1-A3"), year, planner, {"": 3}, factor_analysis="講師の確保が遅れた。")
+    # 現況値 13.8% → 目標 13.0%: 40.2% is a 進捗率 of −3,300 %, shown as 範囲外.
+    approve(indicator("G1-M01-V3-O1"), year, planner, {"": Decimal("40.2")}, next_steps="見守りを広げる。")
+    approve(indicator("G1-M05-V2-A2"), year, planner, {"yearly": 0, "cumulative": 5})
+    approve(indicator("G1-M09-V1-A1"), year, planner, {"": 140})
+    staff = users["demo_staff"]
+    approve(indicator("G1-M04-V1-A3"), year, staff, {"": 20}, approve_it=False)
+    returned = approve(indicator("G1-M10-V1-O5"), year, staff, {"a": 10, "b": 700}, approve_it=False)
+    review.send_back(REPORT_REVIEW, returned, approver, returned.version, "b) の値を確認してください。")
+    return year
 
 
 @pytest.fixture
