@@ -190,6 +190,11 @@ class TargetAdmin(RegradesAdminMixin, RevisionAdminMixin, AuditedAdminMixin, adm
     def regraded_ids(self, obj) -> list[int]:
         return [obj.series.indicator_id]
 
+    def has_delete_permission(self, request, obj=None):
+        # A target leaves the plan only through a revision (its series' page, which asks for one), so that every
+        # change of a target belongs to a revision; the delete view here would not ask.
+        return False
+
 
 @admin.register(Actual)
 class ActualAdmin(AuditedReadOnlyAdmin):

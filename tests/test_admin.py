@@ -27,6 +27,7 @@ from indicators.models import (
     Report,
     Series,
     SeriesVersion,
+    Target,
     TargetVersion,
 )
 from setagaya_plan.core.models import AuditEntry, FiscalYearSetting, Membership, Section
@@ -206,3 +207,11 @@ def test_section_page_lists_its_members_and_its_indicators(admin_client):
     page = admin_client.get(_url(Section, "change", section.pk)).content.decode()
     assert "所属と役割" in page and "planner" in page
     assert "G1-M01-V1-A3" in page
+
+
+def test_a_target_cannot_be_deleted_outside_a_revision(admin_client):
+    # Every change of a target belongs to a plan revision; the target's own delete view asks for none, so it is
+    # refused and the target stays (推進施策5 めざす姿2 行動量1-①, 令和6–8年度 ４箇所).
+    target = Target.objects.get(series__indicator__code="G1-M05-V2-A1-1", series__key="yearly", fiscal_year=2024)
+    assert admin_client.post(_url(Target, "delete", target.pk), {"post": "yes"}).status_code == 403
+    assert Target.objects.filter(pk=target.pk).exists()
