@@ -11,6 +11,7 @@ from django import forms
 
 from indicators import revisions
 from indicators.models import SERIES_FIELDS, Target
+from indicators.revision_forms import decided_field, resolve_revision, revision_field
 
 REVISION_NEEDED = (
     "目標・総量・現況値を変えるときは、どの改定による変更かを「改定名」に入力してください（例：令和8年度改定）。"
@@ -22,30 +23,13 @@ class RevisionForm(forms.ModelForm):
     """The admin's model form with 改定名 and 決定日; `versioned` are the fields whose change needs a revision."""
 
     versioned: tuple[str, ...] = ()
-    revision = forms.CharField(
-        label="改定名（目標・総量・現況値を変えるとき）",
-        required=False,
-        max_length=revisions.MAX_NAME,
-        help_text="例：令和8年度改定。新しい名前なら改定を作ります（決定日も入力）。当初計画の転記の誤りは「当初」。",
-    )
-    decided = forms.DateField(
-        label="改定の決定日（新しい改定のとき）",
-        required=False,
-        help_text="例：2026-06-01",
-        input_formats=["%Y-%m-%d", "%Y/%m/%d"],
-        error_messages={"invalid": "決定日を 2026-06-01 の形で入力してください。"},
-    )
+    revision = revision_field()
+    decided = decided_field()
 
     def clean(self):
         cleaned = super().clean()
-        self.plan_revision = None
-        name = (cleaned.get("revision") or "").strip()
-        if name and "decided" not in self.errors:
-            try:
-                self.plan_revision = revisions.resolve(name, cleaned.get("decided"))
-            except revisions.RevisionError as error:
-                self.add_error("revision", error.message)
-        elif not name and self.needs_revision():
+        self.plan_revision = resolve_revision(self)
+        if not (cleaned.get("revision") or "").strip() and "revision" not in self.errors and self.needs_revision():
             self.add_error("revision", REVISION_NEEDED)
         return cleaned
 

@@ -47,11 +47,13 @@ FIELD_LABELS = {
 
 
 class RevisionError(ValueError):
-    """A revision that cannot be used; `message` says why in Japanese."""
+    """A revision that cannot be used; `message` says why in Japanese, `field` which of the forms' two fields
+    (revision: 改定名, decided: 決定日) it is about."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, field: str = "revision"):
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ def parse_decided(raw) -> datetime.date | None:
         return datetime.date(year, month, day)
     except ValueError:
         shown = text[:40]
-        raise RevisionError(f"決定日「{shown}」を読み取れません（例：2026-06-01）。") from None
+        raise RevisionError(f"決定日「{shown}」を読み取れません（例：2026-06-01）。", "decided") from None
 
 
 def resolve(name: str, decided: datetime.date | None = None, note: str = "") -> PlanRevision:
@@ -137,17 +139,19 @@ def resolve(name: str, decided: datetime.date | None = None, note: str = "") -> 
             )
         if decided is not None and found.decided is not None and decided != found.decided:
             raise RevisionError(
-                f"改定「{found.name}」の決定日は{found.decided.isoformat()}です（指定：{decided.isoformat()}）。"
+                f"改定「{found.name}」の決定日は{found.decided.isoformat()}です（指定：{decided.isoformat()}）。",
+                "decided",
             )
         return found
     if name == ORIGINAL_NAME:
         return PlanRevision(number=0, name=ORIGINAL_NAME)
     if decided is None:
-        raise RevisionError(f"新しい改定「{name}」の決定日を指定してください（例：2026-06-01）。")
+        raise RevisionError(f"新しい改定「{name}」の決定日を指定してください（例：2026-06-01）。", "decided")
     if latest is not None and latest.decided is not None and decided < latest.decided:
         raise RevisionError(
             f"決定日{decided.isoformat()}は、最新の改定「{latest.name}」の決定日{latest.decided.isoformat()}より前です。"
-            "改定は決定日の順に登録してください。"
+            "改定は決定日の順に登録してください。",
+            "decided",
         )
     number = (latest.number + 1) if latest is not None else 1
     return PlanRevision(number=number, name=name, decided=decided, note=note)

@@ -18,9 +18,9 @@ from django.urls import reverse
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
-from indicators import revisions
 from indicators.importing.formats import FORMATS
 from indicators.importing.resources import ActualResource, PlanResource
+from indicators.revision_forms import decided_field, resolve_revision, revision_field
 from setagaya_plan.core.access import is_planner
 from setagaya_plan.core.uploads.errors import ImportFileError
 from setagaya_plan.core.uploads.pending import PendingCacheStorage
@@ -37,28 +37,12 @@ class OverwriteConfirmForm(ConfirmImportForm):
 
 
 class RevisionImportForm(ImportForm):
-    revision = forms.CharField(
-        label="改定名（登録済みの目標・総量・現況値を変えるとき）",
-        required=False,
-        max_length=revisions.MAX_NAME,
-        help_text="例：令和8年度改定。新しい名前なら決定日も入力してください。当初計画の転記の誤りを直すときは「当初」。",
-    )
-    decided = forms.DateField(
-        label="改定の決定日（新しい改定のとき）",
-        required=False,
-        help_text="例：2026-06-01",
-        input_formats=["%Y-%m-%d", "%Y/%m/%d"],
-        error_messages={"invalid": "決定日を 2026-06-01 の形で入力してください。"},
-    )
+    revision = revision_field()
+    decided = decided_field()
 
     def clean(self):
         cleaned = super().clean()
-        name = (cleaned.get("revision") or "").strip()
-        if name and "decided" not in self.errors:
-            try:
-                revisions.resolve(name, cleaned.get("decided"))
-            except revisions.RevisionError as error:
-                self.add_error("revision", error.message)
+        resolve_revision(self)
         return cleaned
 
 

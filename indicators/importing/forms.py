@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from indicators import revisions
+from indicators.revision_forms import decided_field, resolve_revision, revision_field
 from setagaya_plan.core.uploads.forms import UploadForm as FileUploadForm
 
 
@@ -15,33 +15,13 @@ class UploadForm(FileUploadForm):
         max_length=31,
         help_text="空欄なら、取り込める表のあるシートをすべて読みます。",
     )
-    revision = forms.CharField(
-        label="改定名（登録済みの目標・総量・現況値を変えるとき）",
-        required=False,
-        max_length=revisions.MAX_NAME,
-        help_text="例：令和8年度改定。新しい名前なら改定を作り、最新の改定と同じ名前ならその改定に加えます。"
-        "当初計画の転記の誤りを直すときは「当初」。",
-    )
-    decided = forms.DateField(
-        label="改定の決定日（新しい改定のとき）",
-        required=False,
-        help_text="例：2026-06-01",
-        input_formats=["%Y-%m-%d", "%Y/%m/%d"],
-        error_messages={"invalid": "決定日を 2026-06-01 の形で入力してください。"},
-    )
+    revision = revision_field()
+    decided = decided_field()
     revision_note = forms.CharField(label="改定の説明（任意）", required=False, max_length=1000)
 
     def clean(self):
         cleaned = super().clean()
-        name = (cleaned.get("revision") or "").strip()
-        cleaned["plan_revision"] = None
-        if name and "decided" not in self.errors:
-            try:
-                cleaned["plan_revision"] = revisions.resolve(
-                    name, cleaned.get("decided"), cleaned.get("revision_note", "")
-                )
-            except revisions.RevisionError as error:
-                self.add_error("decided" if "決定日" in error.message else "revision", error.message)
+        cleaned["plan_revision"] = resolve_revision(self, cleaned.get("revision_note", ""))
         return cleaned
 
 
