@@ -11,12 +11,11 @@ import datetime
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.plan_data import approve_sample, multiply_plan, relist_into
 from indicators.models import Indicator, Report
+from tests.query_counts import queries_per_page
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +28,6 @@ def urls() -> dict[str, str]:
         "measure page": reverse("progress:measure", args=[1, 1]) + "?year=2024",
         "annual report": reverse("progress:report", args=[2024]),
     }
-
-
-def count_queries(client) -> dict[str, int]:
-    counts = {}
-    for name, url in urls().items():
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, name
-        counts[name] = len(queries)
-    return counts
 
 
 # Pinned: a change here means a page started querying per row (or found a way to save one). Each count includes
@@ -59,7 +48,7 @@ PINNED = {
 def test_pages_run_the_same_queries_on_a_plan_ten_times_larger(client, planner_user):
     client.force_login(planner_user)
     approve_sample(list(Indicator.objects.with_structure().in_plan_order()), 2024, planner_user, every=3)
-    small = count_queries(client)
+    small = queries_per_page(client, urls())
     assert small == PINNED
 
     total = multiply_plan(10)
@@ -68,7 +57,7 @@ def test_pages_run_the_same_queries_on_a_plan_ten_times_larger(client, planner_u
     relist_into(copies, goal=1, measure=1, vision=1)
     approve_sample(copies, 2024, planner_user, every=9)
     assert Report.objects.filter(status="approved").count() > 100
-    large = count_queries(client)
+    large = queries_per_page(client, urls())
     assert large == small
 
     # The bigger pages really hold the bigger plan.

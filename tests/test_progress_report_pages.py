@@ -13,14 +13,13 @@ import openpyxl
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.plan_data import approve, approve_sample, multiply_plan, relist_into
 from indicators.models import Indicator
 from indicators.progress import prepared
 from indicators.progress.report import PAGE_ROWS, report_pages
+from tests.query_counts import queries_per_page
 
 pytestmark = pytest.mark.django_db
 
@@ -34,16 +33,6 @@ def _urls() -> dict[str, str]:
         "annual report, first page": reverse("progress:report", args=[2024]),
         "annual report workbook": reverse("progress:report_xlsx", args=[2024]),
     }
-
-
-def _queries(client) -> dict[str, int]:
-    counts = {}
-    for name, url in _urls().items():
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, name
-        counts[name] = len(queries)
-    return counts
 
 
 # Pinned: each includes the session's 3 queries and the plan's years. The first page of the report adds the
@@ -69,10 +58,10 @@ def test_the_same_queries_on_a_plan_four_times_larger(client, planner_user, monk
     monkeypatch.setattr(prepared, "DIRECT_ROWS", 10**6)  # the workbook written in the request at both sizes
     client.force_login(planner_user)
     approve_sample(list(Indicator.objects.with_structure().in_plan_order()), 2024, planner_user, every=3)
-    small = _queries(client)
+    small = queries_per_page(client, _urls())
     assert small == PINNED
     _larger_plan(planner_user)
-    assert _queries(client) == small
+    assert queries_per_page(client, _urls()) == small
     # The measure page really shows every copy.
     page = client.get(reverse("progress:measure", args=[1, 1])).content.decode()
     assert page.count('class="target-row"') > 240  # three copies of 80 re-listed, and its own
