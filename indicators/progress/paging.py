@@ -78,6 +78,22 @@ def visions_on_page(shown: list[RowKey], first_page: bool, last_page: bool):
     return on_page
 
 
+def page_number(value: str | None, count: int) -> int:
+    """?page= as a page that exists: anything unreadable is the first page, anything beyond is the last."""
+    text = (value or "").strip()
+    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 1
+    return min(max(number, 1), max(count, 1))
+
+
+def other_query(query) -> str:
+    """The request's other query parameters (year, sort, …) for the page links, urlencoded and ending with & when
+    there are any: a page link keeps what the person chose."""
+    kept = query.copy()
+    kept.pop("page", None)
+    text = kept.urlencode()
+    return f"{text}&" if text else ""
+
+
 def row_range_label(first: int, last: int, count: int) -> str:
     """「指標の行 251〜500／8,000」: which rows of the 推進施策 a page shows."""
     return f"指標の行 {first:,}〜{last:,}／{count:,}"

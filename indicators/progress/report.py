@@ -86,13 +86,6 @@ def report_pages(page_rows: int | None = None) -> list[ReportPage]:
     return pages
 
 
-def page_number(value: str | None, count: int) -> int:
-    """?page= as a page that exists: anything unreadable is the first page, anything beyond is the last."""
-    text = (value or "").strip()
-    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 1
-    return min(max(number, 1), max(count, 1))
-
-
 def report_years() -> list[int]:
     """The year columns of every page alike: the printed years and any later year a target of the plan covers."""
     return years_until(Target.objects.aggregate(last=Max("end_fiscal_year"))["last"])
