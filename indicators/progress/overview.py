@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Window
@@ -149,14 +150,34 @@ def _tally(values: dict, scheme: Scheme) -> Tally:
     )
 
 
-def tallies(grades, group: str, scheme: Scheme, today: datetime.date) -> dict[int, Tally]:
-    """One Tally per value of `group` (a field of Grade: measure, measure__goal), in one GROUP BY query."""
-    rows = grades.order_by().values(group).annotate(**_aggregates(scheme, today))
-    return {row[group]: _tally(row, scheme) for row in rows}
-
-
 def total_tally(grades, scheme: Scheme, today: datetime.date) -> Tally:
     return _tally(grades.aggregate(**_aggregates(scheme, today)), scheme)
+
+
+@dataclass
+class PlanTallies:
+    """A year's stored grades counted once, per 推進施策 and whether re-listed, and what follows from that: a
+    推進施策's tally (its own rows and its 【再掲】), a 基本目標's and the plan's (own rows only: an indicator once)."""
+
+    own: dict[int, Tally]
+    relisted: dict[int, Tally]
+
+    @classmethod
+    def of(cls, grades, scheme: Scheme, today: datetime.date) -> PlanTallies:
+        rows = grades.order_by().values("measure", "relisted").annotate(**_aggregates(scheme, today))
+        found: dict[bool, dict[int, Tally]] = {False: {}, True: {}}
+        for row in rows:
+            found[bool(row["relisted"])][row["measure"]] = _tally(row, scheme)
+        return cls(own=found[False], relisted=found[True])
+
+    def measure(self, measure_id: int) -> Tally:
+        return self.own.get(measure_id, Tally()) + self.relisted.get(measure_id, Tally())
+
+    def goal(self, measures: Iterable[Measure]) -> Tally:
+        return sum((self.own.get(measure.pk, Tally()) for measure in measures), Tally())
+
+    def plan(self) -> Tally:
+        return sum(self.own.values(), Tally())
 
 
 @dataclass
@@ -280,15 +301,16 @@ def dashboard_goals(
     else:
         measures = measures.filter(goal__in=goals)
         shown = grades.filter(measure__goal__in=goals)
-    by_measure = tallies(shown, "measure", scheme, today)
-    by_goal = tallies(shown.own(), "measure__goal", scheme, today)
+    measures = list(measures)
+    counted = PlanTallies.of(grades, scheme, today)
+    by_goal = {goal.pk: counted.goal(m for m in measures if m.goal_id == goal.pk) for goal in goals}
     first_flagged = _flagged(shown, FLAGGED_SHOWN, scheme) if flagged else {}
     rows = []
     for measure in measures:
-        row = _row(measure, by_measure.get(measure.pk, Tally()), scheme, url_name)
+        row = _row(measure, counted.measure(measure.pk), scheme, url_name)
         row.flagged = first_flagged.get(measure.pk, [])
         rows.append(row)
-    return total_tally(grades.own(), scheme, today), _goals(goals, rows, by_goal, scheme, order, shortfall_only)
+    return counted.plan(), _goals(goals, rows, by_goal, scheme, order, shortfall_only)
 
 
 def _goals(
