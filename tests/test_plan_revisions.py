@@ -15,6 +15,7 @@ import io
 import json
 from decimal import Decimal
 
+import openpyxl
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -159,6 +160,12 @@ def test_the_new_year_appears_on_the_measure_page_and_in_the_flat_template(workb
     assert line[header.index("令和10年度（2028年度）")] == "170"
     report = client.get(reverse("progress:report", args=[2026])).content.decode()
     assert "※改定" in report
+    # The workbook marks the same targets, and its legend says what the mark means.
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("progress:report_xlsx", args=[2026])).content))
+    teens = next(row for row in book["基本目標1-推進施策9"].iter_rows() if row[-1].value == TEENS)
+    marked = {cell.value: "※改定" in cell.number_format for cell in teens if cell.value in (133, 150, 170)}
+    assert marked == {133: False, 150: True, 170: True}
+    assert any(row[0].value == "※改定" for row in book["概要"].iter_rows() if row)
 
 
 def test_without_a_revision_a_change_of_targets_is_refused(workbook, planner_user):
