@@ -89,7 +89,11 @@ def pages(staff_cookies, planner_cookies) -> dict[str, tuple[str, dict]]:
     return {
         "dashboard": (f"/progress/?year={YEAR}", planner_cookies),
         "indicator list (first page)": (f"/progress/indicators/?year={YEAR}", planner_cookies),
-        "measure page holding every copy": (f"/progress/measures/1-1/?year={YEAR}", planner_cookies),
+        "measure page holding every copy (first page)": (f"/progress/measures/1-1/?year={YEAR}", planner_cookies),
+        "measure page holding every copy (last page)": (
+            f"/progress/measures/1-1/?year={YEAR}&page=100000",
+            planner_cookies,
+        ),
         "annual report HTML (first page)": (f"/progress/report/{YEAR}/", planner_cookies),
         "annual report HTML (last page)": (f"/progress/report/{YEAR}/?page=100000", planner_cookies),
         "annual report xlsx": (f"/progress/report/{YEAR}/xlsx/", planner_cookies),

@@ -1,6 +1,7 @@
 """The dashboard, the indicator list and the measure page run a fixed number of SQL queries whatever the number of
 indicators: the same count on the real plan (80 indicators) as on a generated plan ten times larger, where the
-measure page also shows every copied indicator re-listed (【再掲】) under it. Actuals come from the workflow.
+measure page also shows every copied indicator re-listed (【再掲】) under it, a page of rows at a time. Actuals come
+from the workflow.
 
 bench/progress_queries.py prints the same comparison with timings.
 """
@@ -37,11 +38,11 @@ def urls() -> dict[str, str]:
 # page only, reading of each indicator its place, section, series and targets, not its 実施計画 施策 or 【再掲】); an
 # Evaluator reads the values each revision of the 実施計画 set in 2 queries.
 PINNED = {
-    "dashboard": 17,
+    "dashboard": 15,
     "indicator list": 25,
     "indicator list, filtered by grade": 25,
-    "measure page": 28,
-    "annual report": 38,  # the summary from the stored grades, then the indicators printed on the first page
+    "measure page": 31,
+    "annual report": 36,  # the summary from the stored grades, then the indicators printed on the first page
 }
 
 
@@ -59,9 +60,13 @@ def test_pages_run_the_same_queries_on_a_plan_ten_times_larger(client, planner_u
     approve_sample(copies, 2024, planner_user, every=9)
     assert Report.objects.filter(status="approved").count() > 100
     large = queries_per_page(client, urls())
-    assert large == small
+    # The report's first page is now a window of 推進施策1's rows (more than a page holds): one query more for the
+    # rows' keys (indicators.progress.paging). Every other page runs the same queries.
+    assert large == {**small, "annual report": small["annual report"] + 1}
 
     # The bigger pages really hold the bigger plan.
-    page = client.get(reverse("progress:measure", args=[1, 1])).content.decode()
-    assert page.count("【再掲】") >= 720
+    url = reverse("progress:measure", args=[1, 1])
+    window = client.get(url).context["window"]
+    pages = [client.get(url, {"page": n}).content.decode() for n in window.paginator.page_range]
+    assert sum(page.count("【再掲】") for page in pages) >= 720
     assert client.get(reverse("progress:dashboard")).context["total"].total == 800

@@ -84,7 +84,7 @@ def test_read_pages_refuse_post(client, planner_user, name, args):
 # The dashboard's queries: the session and user (2, and 3 to save the session), the plan's years and footer (2),
 # the user's roles, the scheme (2), the year's setting, the measures, the goals, and from the stored grades the
 # counts per measure, per goal and in total and the flagged indicators (4).
-DASHBOARD_QUERIES = 17
+DASHBOARD_QUERIES = 15
 
 
 def test_dashboard_flags_the_indicator_needing_attention_and_links_to_the_measure(client, viewer_user, needs_attention):

@@ -29,7 +29,8 @@ from indicators.evaluation import Evaluator, activate_scheme, confirm_baseline, 
 from indicators.importing import flat
 from indicators.importing.preview import apply_upload
 from indicators.models import Grade, GradingScheme, Indicator, Relisting, Report, Series
-from indicators.progress.overview import SHORTFALL, all_indicators, dashboard_goals, evaluated_goals
+from indicators.progress.overview import SHORTFALL, all_indicators, dashboard_goals, evaluated_goals, tally_of
+from indicators.progress.pages import measure_context
 from measures.models import Plan, Vision
 from setagaya_plan.core import review
 from setagaya_plan.core.fiscal_years import plan_years
@@ -289,3 +290,8 @@ def test_the_dashboard_counted_by_the_database_is_the_one_graded_in_python(plann
             [f.indicator.code for f in r.flagged] for r in live_goal["rows"]
         ]
     assert stored_goals[0]["rows"][0].verdict == "behind"
+    # The measure page's summary is the dashboard's line, and the Python roll-up of the indicators printed there.
+    for row in (row for goal in stored_goals for row in goal["rows"]):
+        shown = measure_context(row.measure, 2024, today, lambda indicator: False)["rollup"]
+        listed = list(Indicator.objects.listed_under(row.measure))
+        assert shown == row.tally == tally_of(evaluator.rollup(listed, 2024))

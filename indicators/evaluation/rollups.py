@@ -108,6 +108,14 @@ class Tally:
     attention: int = 0
     regressed: int = 0
 
+    def __add__(self, other: Tally) -> Tally:
+        """Two disjoint sets of grades counted together (a 推進施策's own rows and its 【再掲】)."""
+        numbers = ("total", "graded", "met", "due", "complete", "attention", "regressed")
+        return Tally(
+            counts=self.counts + other.counts,
+            **{name: getattr(self, name) + getattr(other, name) for name in numbers},
+        )
+
     @property
     def share_met(self) -> Decimal | None:
         return share(self.met, self.graded)

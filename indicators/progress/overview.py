@@ -2,7 +2,8 @@
 基本目標 with its roll-up, the legend, and which indicators and unapproved actuals a user sees.
 
 The dashboard, the public home and the annual report's summary read the stored grades (indicators.models.Grade)
-with SQL: a fixed number of queries whose cost follows the number of 推進施策, not of indicators (`dashboard_goals`).
+with SQL: a fixed number of queries whose cost follows the number of 推進施策 shown, not of indicators
+(`dashboard_goals`); a plan of many 基本目標 is shown a page of them at a time (`goal_pages`).
 The workbook, written in the background for a large plan, still grades its indicators with an Evaluator
 (`measure_rows`).
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Window
@@ -148,14 +150,34 @@ def _tally(values: dict, scheme: Scheme) -> Tally:
     )
 
 
-def tallies(grades, group: str, scheme: Scheme, today: datetime.date) -> dict[int, Tally]:
-    """One Tally per value of `group` (a field of Grade: measure, measure__goal), in one GROUP BY query."""
-    rows = grades.order_by().values(group).annotate(**_aggregates(scheme, today))
-    return {row[group]: _tally(row, scheme) for row in rows}
-
-
 def total_tally(grades, scheme: Scheme, today: datetime.date) -> Tally:
     return _tally(grades.aggregate(**_aggregates(scheme, today)), scheme)
+
+
+@dataclass
+class PlanTallies:
+    """A year's stored grades counted once, per 推進施策 and whether re-listed, and what follows from that: a
+    推進施策's tally (its own rows and its 【再掲】), a 基本目標's and the plan's (own rows only: an indicator once)."""
+
+    own: dict[int, Tally]
+    relisted: dict[int, Tally]
+
+    @classmethod
+    def of(cls, grades, scheme: Scheme, today: datetime.date) -> PlanTallies:
+        rows = grades.order_by().values("measure", "relisted").annotate(**_aggregates(scheme, today))
+        found: dict[bool, dict[int, Tally]] = {False: {}, True: {}}
+        for row in rows:
+            found[bool(row["relisted"])][row["measure"]] = _tally(row, scheme)
+        return cls(own=found[False], relisted=found[True])
+
+    def measure(self, measure_id: int) -> Tally:
+        return self.own.get(measure_id, Tally()) + self.relisted.get(measure_id, Tally())
+
+    def goal(self, measures: Iterable[Measure]) -> Tally:
+        return sum((self.own.get(measure.pk, Tally()) for measure in measures), Tally())
+
+    def plan(self) -> Tally:
+        return sum(self.own.values(), Tally())
 
 
 @dataclass
@@ -225,6 +247,38 @@ def _flagged(grades, per_measure: int, scheme: Scheme) -> dict[int, list]:
     return flagged
 
 
+# 推進施策 lines per page of the dashboard and the public home: the real plan (17) is one page. A plan of many
+# 基本目標 (bench/ copies 基本目標1 a hundred times) is cut between 基本目標, so a page costs the lines it shows.
+DASHBOARD_ROWS = 60
+
+
+@dataclass
+class GoalPage:
+    number: int
+    goals: list[Goal]
+    rows: int
+
+    @property
+    def label(self) -> str:
+        """基本目標1～基本目標2: what the page holds, for its link."""
+        first, last = self.goals[0], self.goals[-1]
+        return f"基本目標{first.number}" if first == last else f"基本目標{first.number}～基本目標{last.number}"
+
+
+def goal_pages(page_rows: int | None = None) -> list[GoalPage]:
+    """The 基本目標 in order cut into pages of about `page_rows` 推進施策 lines (`DASHBOARD_ROWS`); a 基本目標 is
+    never split. One query: the 基本目標 with their number of 推進施策."""
+    page_rows = page_rows or DASHBOARD_ROWS
+    pages: list[GoalPage] = []
+    for goal in Goal.objects.annotate(measure_count=Count("measures")).order_by("number"):
+        rows = goal.measure_count
+        if not pages or (pages[-1].rows and pages[-1].rows + rows > page_rows):
+            pages.append(GoalPage(number=len(pages) + 1, goals=[], rows=0))
+        pages[-1].goals.append(goal)
+        pages[-1].rows += rows
+    return pages
+
+
 def dashboard_goals(
     year: int,
     scheme: Scheme,
@@ -233,32 +287,43 @@ def dashboard_goals(
     shortfall_only: bool = False,
     url_name: str = "progress:measure",
     flagged: bool = True,
+    goals: list[Goal] | None = None,
 ) -> tuple[Tally, list[dict]]:
-    """The plan's total and, per 基本目標, its total and one row per 推進施策 (【再掲】 counted in each measure they are
-    printed in, once in the goal's and the plan's totals), sorted worst first or filtered to those falling short
-    on request; the public home (url_name public:measure) lists no flagged indicator. A fixed number of queries
-    whatever the plan's size."""
+    """The plan's total and, per 基本目標 (`goals`, a page of them; None: all), its total and one row per 推進施策
+    (【再掲】 counted in each measure they are printed in, once in the goal's and the plan's totals), sorted worst
+    first or filtered to those falling short on request; the public home (url_name public:measure) lists no flagged
+    indicator. A fixed number of queries whatever the plan's size, each over the page's 推進施策 but the total."""
     grades = Grade.objects.of_year(year)
-    by_measure = tallies(grades, "measure", scheme, today)
-    by_goal = tallies(grades.own(), "measure__goal", scheme, today)
-    first_flagged = _flagged(grades, FLAGGED_SHOWN, scheme) if flagged else {}
+    measures = Measure.objects.in_plan_order()
+    if goals is None:
+        goals = list(Goal.objects.order_by("number"))
+        shown = grades
+    else:
+        measures = measures.filter(goal__in=goals)
+        shown = grades.filter(measure__goal__in=goals)
+    measures = list(measures)
+    counted = PlanTallies.of(grades, scheme, today)
+    by_goal = {goal.pk: counted.goal(m for m in measures if m.goal_id == goal.pk) for goal in goals}
+    first_flagged = _flagged(shown, FLAGGED_SHOWN, scheme) if flagged else {}
     rows = []
-    for measure in Measure.objects.in_plan_order():
-        row = _row(measure, by_measure.get(measure.pk, Tally()), scheme, url_name)
+    for measure in measures:
+        row = _row(measure, counted.measure(measure.pk), scheme, url_name)
         row.flagged = first_flagged.get(measure.pk, [])
         rows.append(row)
-    return total_tally(grades.own(), scheme, today), _goals(rows, by_goal, scheme, order, shortfall_only)
+    return counted.plan(), _goals(goals, rows, by_goal, scheme, order, shortfall_only)
 
 
-def _goals(rows: list[DashboardRow], by_goal: dict, scheme: Scheme, order: str, shortfall_only: bool) -> list[dict]:
+def _goals(
+    goals: list[Goal], rows: list[DashboardRow], by_goal: dict, scheme: Scheme, order: str, shortfall_only: bool
+) -> list[dict]:
     if shortfall_only:
         rows = [row for row in rows if row.tally.attention]
     if order == SHORTFALL:
         rows.sort(key=lambda row: row.shortfall)  # stable: plan order among equals
-    goals = []
-    for goal in Goal.objects.order_by("number"):
+    sections = []
+    for goal in goals:
         tally = by_goal.get(goal.pk, Tally())
-        goals.append(
+        sections.append(
             {
                 "goal": goal,
                 "tally": tally,
@@ -268,7 +333,7 @@ def _goals(rows: list[DashboardRow], by_goal: dict, scheme: Scheme, order: str, 
                 "rows": [row for row in rows if row.measure.goal_id == goal.pk],
             }
         )
-    return goals
+    return sections
 
 
 def tally_of(result: Rollup) -> Tally:
@@ -294,13 +359,22 @@ class FlaggedView:
 
 
 def evaluated_goals(
-    indicators: list, evaluator: Evaluator, year: int, order: str = PLAN_ORDER, shortfall_only: bool = False
+    indicators: list,
+    evaluator: Evaluator,
+    year: int,
+    order: str = PLAN_ORDER,
+    shortfall_only: bool = False,
+    goals: list[Goal] | None = None,
 ) -> tuple[Tally, list[dict]]:
     """The dashboard's rows graded in Python by an Evaluator instead of read from the stored grades: for a view the
     store does not keep (grades against other targets than those in force). Costs what the plan costs."""
     scheme = evaluator.scheme
+    goals = list(Goal.objects.order_by("number")) if goals is None else goals
+    shown = {goal.pk for goal in goals}
     rows = []
     for measure_row in measure_rows(indicators, evaluator, year):
+        if measure_row.measure.goal_id not in shown:
+            continue
         row = _row(measure_row.measure, tally_of(measure_row.rollup), scheme, "progress:measure")
         row.flagged = [FlaggedView(indicator, grade) for indicator, grade in measure_row.attention[:FLAGGED_SHOWN]]
         rows.append(row)
@@ -309,19 +383,25 @@ def evaluated_goals(
         for goal in {row.measure.goal_id for row in rows}
     }
     total = tally_of(evaluator.rollup(indicators, year, unique=True))
-    return total, _goals(rows, by_goal, scheme, order, shortfall_only)
+    return total, _goals(goals, rows, by_goal, scheme, order, shortfall_only)
 
 
 def dashboard_against(
-    targets: str, year: int, scheme: Scheme, today: datetime.date, order: str, shortfall_only: bool
+    targets: str,
+    year: int,
+    scheme: Scheme,
+    today: datetime.date,
+    order: str,
+    shortfall_only: bool,
+    goals: list[Goal] | None = None,
 ) -> tuple[Tally, list[dict]]:
     """The dashboard against the targets in force (the stored, official grades) or against 当初目標
     (`ORIGINAL_TARGETS`: graded in Python, a reference the store does not keep; docs/evaluation.md)."""
     if targets != ORIGINAL_TARGETS:
-        return dashboard_goals(year, scheme, today, order=order, shortfall_only=shortfall_only)
+        return dashboard_goals(year, scheme, today, order=order, shortfall_only=shortfall_only, goals=goals)
     indicators = list(all_indicators())
     evaluator = Evaluator(indicators, scheme=scheme, today=today, targets=ORIGINAL_TARGETS)
-    return evaluated_goals(indicators, evaluator, year, order=order, shortfall_only=shortfall_only)
+    return evaluated_goals(indicators, evaluator, year, order=order, shortfall_only=shortfall_only, goals=goals)
 
 
 def verdict_legend() -> list[tuple[Badge, str]]:

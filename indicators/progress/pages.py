@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Max, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from indicators.evaluation import Evaluator
-from indicators.models import Indicator, Report
+from indicators.models import Grade, Indicator, Report, Target
+from indicators.progress import paging
 from indicators.progress.charts import chart_geometry
-from indicators.progress.overview import legend_context, level_counts
+from indicators.progress.overview import legend_context, level_counts, total_tally
 from indicators.progress.tables import (
     baseline_text,
     display_years,
@@ -19,6 +21,7 @@ from indicators.progress.tables import (
     target_text,
     total_text,
     year_results,
+    years_until,
 )
 from measures.models import Measure, Vision
 from setagaya_plan.core.fiscal_years import era_label, fiscal_year_label
@@ -31,46 +34,66 @@ def measure_for(goal: int, number: int) -> Measure:
     return get_object_or_404(Measure.objects.select_related("goal"), goal__number=goal, number=number)
 
 
-def measure_context(measure: Measure, year: int, today, sees) -> dict:
+def measure_context(measure: Measure, year: int, today, sees, page: str | None = None) -> dict:
+    """The measure page: its summary for the year from the stored grades, then its printed tables — all of them,
+    or for a 推進施策 with more than `paging.PAGE_ROWS` rows the window `page` names (indicators.progress.paging)."""
     visions = list(
         Vision.objects.filter(measure=measure)
         .order_by("number")
         .prefetch_related(Prefetch("initiatives", to_attr="initiative_list"))
     )
+    keys = paging.row_keys(measure)
+    window = Paginator(keys, paging.PAGE_ROWS).get_page(page)
+    shown = list(window.object_list)
     indicators = list(
-        Indicator.objects.listed_under(measure).with_structure().select_related("section").in_plan_order()
+        Indicator.objects.filter(pk__in={key.indicator_id for key in shown})
+        .with_structure()
+        .select_related("section")
+        .in_plan_order()
     )
     evaluator = Evaluator(indicators, today=today)
-    years = display_years(indicators)
-    by_vision = placements_by_vision(indicators)
+    years = measure_years(measure)
+    by_vision = paging.placements_in(placements_by_vision(indicators), shown)
+    first_vision = shown[0].vision_id if shown and window.has_previous() else None
+    on_page = paging.visions_on_page(shown, not window.has_previous(), not window.has_next())
     vision_blocks = []
     for vision in visions:
-        placed = by_vision.get(vision.pk, [])
-        listed = [placement.indicator for placement in placed]
         vision_blocks.append(
             {
                 "vision": vision,
                 "current_state": narrative_blocks(vision.current_state),
                 "challenges": narrative_blocks(vision.challenges),
                 "direction": narrative_blocks(vision.direction),
-                "tables": printed_tables(placed, evaluator, years, sees),
-                "rollup": evaluator.rollup(listed, year),
+                "tables": printed_tables(by_vision.get(vision.pk, []), evaluator, years, sees),
+                "on_page": on_page(vision.number),
+                "continued": vision.pk == first_vision,
             }
         )
-    result = evaluator.rollup(indicators, year)
+    scheme = evaluator.scheme
+    tally = total_tally(Grade.objects.of_year(year).filter(measure=measure), scheme, today)
     return {
         "measure": measure,
         "visions": vision_blocks,
+        "window": window if window.paginator.num_pages > 1 else None,
+        "window_label": paging.row_range_label(window.start_index(), window.end_index(), len(keys)),
         "years": years,
         "year_headers": year_headers(years),
         "year": year,
         "year_label": fiscal_year_label(year),
-        "rollup": result,
-        "rollup_levels": list(zip(evaluator.scheme.levels, level_counts(result, evaluator.scheme), strict=True)),
-        "rollup_other": result.total - result.graded,
+        "rollup": tally,
+        "rollup_levels": list(zip(scheme.levels, level_counts(tally, scheme), strict=True)),
         "evaluator": evaluator,
         **legend_context(evaluator),
     }
+
+
+def measure_years(measure: Measure) -> list[int]:
+    """The year columns of every page of a measure alike: the printed years and any later year a target of an
+    indicator printed there covers (one aggregate, not the indicators' prefetch: a page loads only its window)."""
+    printed_there = Q(series__indicator__vision__measure=measure) | Q(
+        series__indicator__relistings__vision__measure=measure
+    )
+    return years_until(Target.objects.filter(printed_there).aggregate(last=Max("end_fiscal_year"))["last"])
 
 
 def year_headers(years: list[int]) -> list[dict]:

@@ -2,8 +2,9 @@
 
 The whole plan at once is tens of megabytes of HTML once the plan grows (a plan ten or a hundred times the real one
 in bench/), more than a browser or a web worker should hold. So the report is cut between 推進施策 into pages of
-about `PAGE_ROWS` indicator rows (【再掲】 counted): the real plan fits on one page, so printing it is unchanged,
-and a page of a larger plan loads only the indicators printed on it. Counting the rows per 推進施策 is one
+about `PAGE_ROWS` indicator rows (【再掲】 counted), and a 推進施策 with more rows than that has pages of its own,
+each a window of its rows (indicators.progress.paging): the real plan fits on one page, so printing it is
+unchanged, and a page of a larger plan loads only the indicators printed on it. Counting the rows per 推進施策 is one
 aggregate query each for own indicators and 【再掲】, never a walk over the plan.
 """
 
@@ -15,47 +16,74 @@ from django.db.models import Count, Max, Q
 
 from indicators.evaluation import Evaluator
 from indicators.models import Indicator, Relisting, Target
+from indicators.progress import paging
 from indicators.progress.analyses import year_analyses
 from indicators.progress.overview import all_indicators
 from indicators.progress.tables import placements_by_vision, printed_tables, years_until
 from measures.models import Measure, Vision
 
-# Indicator rows (own and 【再掲】) per screen page: the whole real plan (about 100) fits on one.
-PAGE_ROWS = 250
+
+@dataclass
+class PagePart:
+    """A 推進施策 on a report page: all of it, or — for one with more rows than a page holds — one window of its
+    rows (`window`, a slice of `paging.row_keys`), the `part`-th of `parts`."""
+
+    measure: Measure
+    rows: int
+    window: slice | None = None
+    part: int = 1
+    parts: int = 1
+
+    @property
+    def label(self) -> str:
+        return self.measure.label if self.parts == 1 else f"{self.measure.label}（{self.part}／{self.parts}）"
 
 
 @dataclass
 class ReportPage:
     number: int
-    measures: list[Measure]
+    parts: list[PagePart]
     rows: int
+
+    @property
+    def measures(self) -> list[Measure]:
+        return [part.measure for part in self.parts]
 
     @property
     def label(self) -> str:
         """基本目標1－推進施策1～基本目標1－推進施策5: what the page holds, for its link."""
-        first, last = self.measures[0], self.measures[-1]
-        return first.label if first == last else f"{first.label}～{last.label}"
+        first, last = self.parts[0], self.parts[-1]
+        return first.label if first is last else f"{first.label}～{last.label}"
 
 
-def report_pages(page_rows: int = PAGE_ROWS) -> list[ReportPage]:
-    """The 推進施策 in plan order cut into pages of about `page_rows` rows; a 推進施策 is never split."""
+def report_pages(page_rows: int | None = None) -> list[ReportPage]:
+    """The 推進施策 in plan order cut into pages of about `page_rows` rows (`paging.PAGE_ROWS`), between 推進施策;
+    a 推進施策 with more rows than a page holds has pages of its own, each a window of its rows."""
+    page_rows = page_rows or paging.PAGE_ROWS
     own = dict(Indicator.objects.values_list("vision__measure").annotate(n=Count("pk")).order_by())
     relisted = dict(Relisting.objects.values_list("vision__measure").annotate(n=Count("pk")).order_by())
     pages: list[ReportPage] = []
+
+    def new_page() -> ReportPage:
+        pages.append(ReportPage(number=len(pages) + 1, parts=[], rows=0))
+        return pages[-1]
+
     for measure in Measure.objects.in_plan_order():
         rows = own.get(measure.pk, 0) + relisted.get(measure.pk, 0)
-        if not pages or (pages[-1].rows and pages[-1].rows + rows > page_rows):
-            pages.append(ReportPage(number=len(pages) + 1, measures=[], rows=0))
-        pages[-1].measures.append(measure)
-        pages[-1].rows += rows
+        if rows > page_rows:
+            parts = -(-rows // page_rows)
+            for index in range(parts):
+                window = slice(index * page_rows, min(rows, (index + 1) * page_rows))
+                part = PagePart(measure, window.stop - window.start, window, index + 1, parts)
+                new_page().parts.append(part)
+                pages[-1].rows = part.rows
+            continue
+        page = pages[-1] if pages and pages[-1].parts[-1].parts == 1 else None
+        if page is None or (page.rows and page.rows + rows > page_rows):
+            page = new_page()
+        page.parts.append(PagePart(measure, rows))
+        page.rows += rows
     return pages
-
-
-def page_number(value: str | None, count: int) -> int:
-    """?page= as a page that exists: anything unreadable is the first page, anything beyond is the last."""
-    text = (value or "").strip()
-    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 1
-    return min(max(number, 1), max(count, 1))
 
 
 def report_years() -> list[int]:
@@ -67,21 +95,32 @@ def report_years() -> list[int]:
 class ReportMeasure:
     measure: Measure
     visions: list[dict]
+    part: PagePart
 
 
 def page_measures(page: ReportPage, today, sees, years: list[int], year: int) -> list[ReportMeasure]:
     """The printed tables of one page's 推進施策 (in the columns of `years`), from the indicators printed there, each
     めざす姿 with the year's approved 要因分析 and 今後の方向性 (indicators.progress.analyses)."""
-    ids = [measure.pk for measure in page.measures]
-    indicators = list(
-        all_indicators().filter(Q(vision__measure__in=ids) | Q(relistings__vision__measure__in=ids)).distinct()
-    )
+    ids = [part.measure.pk for part in page.parts]
+    windowed = next((part for part in page.parts if part.window is not None), None)
+    if windowed is None:
+        printed_here = Q(vision__measure__in=ids) | Q(relistings__vision__measure__in=ids)
+        shown, on_page = None, paging.visions_on_page([], True, True)
+    else:
+        shown = paging.row_keys(windowed.measure)[windowed.window]
+        printed_here = Q(pk__in={key.indicator_id for key in shown})
+        on_page = paging.visions_on_page(shown, windowed.part == 1, windowed.part == windowed.parts)
+    indicators = list(all_indicators().filter(printed_here).distinct())
     evaluator = Evaluator(indicators, today=today)
     by_vision = placements_by_vision(indicators)
+    if shown is not None:
+        by_vision = paging.placements_in(by_vision, shown)
     visions: dict[int, list[dict]] = {pk: [] for pk in ids}
     for vision in Vision.objects.filter(measure__in=ids).order_by("measure_id", "number"):
+        if not on_page(vision.number):
+            continue
         tables = printed_tables(by_vision.get(vision.pk, []), evaluator, years, sees)
         visions[vision.measure_id].append(
             {"vision": vision, "tables": tables, "analyses": year_analyses(tables, evaluator, year)}
         )
-    return [ReportMeasure(measure, visions[measure.pk]) for measure in page.measures]
+    return [ReportMeasure(part.measure, visions[part.measure.pk], part) for part in page.parts]

@@ -51,12 +51,14 @@ from indicators.progress.overview import (
     all_indicators,
     dashboard_against,
     dashboard_goals,
+    goal_pages,
     legend_context,
     sees_unapproved,
     verdict_legend,
 )
 from indicators.progress.pages import indicator_context, measure_context, measure_for, year_headers
-from indicators.progress.report import page_measures, page_number, report_pages, report_years
+from indicators.progress.paging import other_query, page_number
+from indicators.progress.report import page_measures, report_pages, report_years
 from indicators.progress.report_xlsx import list_workbook, progress_workbook
 from indicators.progress.revisions import revision_changes
 from indicators.progress.tables import IndicatorTable, baseline_text
@@ -86,6 +88,8 @@ def dashboard(request):
     view_form = DashboardViewForm(request.GET)
     mark_errors(view_form)
     scheme = active_scheme()
+    pages = goal_pages()
+    page = pages[page_number(request.GET.get("page"), len(pages)) - 1] if pages else None
     total, goals = dashboard_against(
         view_form.choice("targets"),
         year,
@@ -93,6 +97,7 @@ def dashboard(request):
         today,
         order=view_form.choice("sort"),
         shortfall_only=view_form.choice("show") == SHORTFALL,
+        goals=page.goals if page else None,
     )
     return render(
         request,
@@ -108,6 +113,9 @@ def dashboard(request):
             "is_planner": is_planner(request.user),
             "verdicts": verdict_legend(),
             "targets": view_form.choice("targets"),
+            "pages": pages,
+            "page": page,
+            "page_query": other_query(request.GET),
             **legend_context(scheme),
         },
     )
@@ -196,7 +204,7 @@ def measure_detail(request, goal: int, number: int):
     measure = measure_for(goal, number)
     today = timezone.localdate()
     year, year_form, _ = selected_year(request, today)
-    context = measure_context(measure, year, today, sees_unapproved(request.user))
+    context = measure_context(measure, year, today, sees_unapproved(request.user), request.GET.get("page"))
     context["year_form"] = year_form
     return render(request, "progress/measure.html", context)
 

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from indicators.evaluation import active_scheme
-from indicators.progress.overview import all_indicators, dashboard_goals, legend_context
+from indicators.progress.overview import all_indicators, dashboard_goals, goal_pages, legend_context
 from indicators.progress.pages import indicator_context, measure_context, measure_for
+from indicators.progress.paging import other_query, page_number
 from indicators.progress.years import selected_year
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 
@@ -45,7 +46,11 @@ def home(request):
     year, year_form, _ = selected_year(request, today)
     scheme = active_scheme()
     # The stored grades are the official ones only: the public never sees an unapproved actual.
-    total, goals = dashboard_goals(year, scheme, today, url_name="public:measure", flagged=False)
+    pages = goal_pages()
+    page = pages[page_number(request.GET.get("page"), len(pages)) - 1] if pages else None
+    total, goals = dashboard_goals(
+        year, scheme, today, url_name="public:measure", flagged=False, goals=page.goals if page else None
+    )
     return render(
         request,
         "public/home.html",
@@ -55,6 +60,9 @@ def home(request):
             "year_form": year_form,
             "total": total,
             "goals": goals,
+            "pages": pages,
+            "page": page,
+            "page_query": other_query(request.GET),
             **legend_context(scheme),
         },
     )
@@ -66,7 +74,7 @@ def measure(request, goal: int, number: int):
     found = measure_for(goal, number)
     today = timezone.localdate()
     year, year_form, _ = selected_year(request, today)
-    context = measure_context(found, year, today, nobody)
+    context = measure_context(found, year, today, nobody, request.GET.get("page"))
     context["year_form"] = year_form
     return render(request, "public/measure.html", context)
 

@@ -1,0 +1,99 @@
+"""A 推進施策's printed rows in pages, for the measure page and the annual report.
+
+The real plan prints at most a few dozen indicators under one 推進施策, and its pages show them all. A plan that has
+grown — or a 推進施策 under which thousands of indicators are re-listed, as bench/ builds one — would make a page of
+megabytes that holds a web worker for a minute. So a 推進施策 with more than `PAGE_ROWS` printed rows (its own
+indicators and its 【再掲】) is shown a window of rows at a time, in printed order: めざす姿 by めざす姿, 行動量 then
+成果指標, in each table by position.
+
+The window is chosen from the rows' keys (one `values_list` query, no model instances), and only the indicators
+in it are loaded and graded, so a page costs the rows it shows whatever the size of its 推進施策.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Value
+
+from indicators.models import Indicator, Relisting
+from indicators.progress.tables import Placement
+from measures.models import Measure
+
+# Indicator rows (own and 【再掲】) per screen page: the whole real plan (about 100) fits on one.
+PAGE_ROWS = 250
+
+
+@dataclass(frozen=True)
+class RowKey:
+    """One printed row of a 推進施策: an indicator in a めざす姿, its own place or a 【再掲】."""
+
+    vision_id: int
+    vision_number: int
+    kind: str
+    position: int
+    indicator_id: int
+    relisted: bool
+
+    @property
+    def place(self) -> tuple[int, int, bool]:
+        return (self.vision_id, self.indicator_id, self.relisted)
+
+
+def row_keys(measure: Measure) -> list[RowKey]:
+    """Every printed row of a 推進施策 in printed order (the order `placements_by_vision` gives in each めざす姿)."""
+    own = Indicator.objects.filter(vision__measure=measure).values_list(
+        "vision_id", "vision__number", "kind", "position", "pk", Value(False)
+    )
+    relisted = Relisting.objects.filter(vision__measure=measure).values_list(
+        "vision_id", "vision__number", "indicator__kind", "position", "indicator_id", Value(True)
+    )
+    keys = [RowKey(*row[:5], relisted=bool(row[5])) for row in own.order_by().union(relisted.order_by(), all=True)]
+    keys.sort(key=lambda key: (key.vision_number, key.kind, key.position))
+    return keys
+
+
+def placements_in(by_vision: dict[int, list[Placement]], keys: list[RowKey]) -> dict[int, list[Placement]]:
+    """The placements of `by_vision` (from `placements_by_vision` over the window's indicators) that are rows of the
+    window: an indicator loaded for one row is not printed again where it has another row outside the window."""
+    wanted = {key.place for key in keys}
+    return {
+        vision_id: kept
+        for vision_id, placements in by_vision.items()
+        if (kept := [p for p in placements if (vision_id, p.indicator.pk, p.relisted) in wanted])
+    }
+
+
+def visions_on_page(shown: list[RowKey], first_page: bool, last_page: bool):
+    """Which めざす姿 (by number) a page of rows prints: those its rows fall in, and a めざす姿 without indicators
+    on the page where it stands in the plan's order (the first page for one before the first row, the last page
+    for one after the last)."""
+    if not shown or (first_page and last_page):
+        return lambda number: True
+    first, last = shown[0].vision_number, shown[-1].vision_number
+
+    def on_page(number: int) -> bool:
+        return first <= number <= last or (number < first and first_page) or (number > last and last_page)
+
+    return on_page
+
+
+def page_number(value: str | None, count: int) -> int:
+    """?page= as a page that exists: anything unreadable is the first page, anything beyond is the last."""
+    text = (value or "").strip()
+    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 1
+    return min(max(number, 1), max(count, 1))
+
+
+def other_query(query) -> str:
+    """The request's other query parameters (year, sort, …) for the page links, urlencoded and ending with & when
+    there are any: a page link keeps what the person chose."""
+    kept = query.copy()
+    kept.pop("page", None)
+    text = kept.urlencode()
+    return f"{text}&" if text else ""
+
+
+def row_range_label(first: int, last: int, count: int) -> str:
+    """「指標の行 251〜500／8,000」: which rows of the 推進施策 a page shows."""
+    return f"指標の行 {first:,}〜{last:,}／{count:,}"
