@@ -98,6 +98,7 @@ def dashboard(request):
         order=view_form.choice("sort"),
         shortfall_only=view_form.choice("show") == SHORTFALL,
         goals=page.goals if page else None,
+        whole_plan=len(pages) <= 1,
     )
     return render(
         request,
