@@ -70,22 +70,29 @@ def _attributes(attrs: dict) -> str:
 
 
 class FilterSelect(forms.Select):
-    """A <select> with the very markup of Django's select.html and select_option.html, written here instead of by
-    the template engine: the filter form has some seventy options, and the engine renders each through two
-    includes, a few milliseconds of every request of the list."""
+    """A <select> with the very markup of Django's select.html and select_option.html, written here from the
+    choices instead of by the template engine and Django's option dictionaries (`optgroups`): the filter form lists
+    every 推進施策 and めざす姿 of the plan, and building each option through them costs more than the rest of the
+    page once the plan grows."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attributes(widget["attrs"])}>']
-        for group_name, group_choices, _ in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            for option in group_choices:
+        chosen = self.format_value(value)
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        parts = [f'<select name="{conditional_escape(name)}"{_attributes(final_attrs)}>']
+        has_selected = False
+        for option_value, option_label in self.choices:
+            grouped = isinstance(option_label, (list, tuple))
+            if grouped:
+                parts.append(format_html('\n  <optgroup label="{}">', option_value))
+            for subvalue, sublabel in option_label if grouped else [(option_value, option_label)]:
+                text = "" if subvalue is None else str(subvalue)
+                selected = not has_selected and text in chosen  # as Django: the first match of a single select
+                has_selected |= selected
                 parts.append(
-                    f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attributes(option["attrs"])}>'
-                    f"{conditional_escape(option['label'])}</option>\n"
+                    f'\n  <option value="{conditional_escape(text)}"{" selected" if selected else ""}>'
+                    f"{conditional_escape(sublabel)}</option>\n"
                 )
-            if group_name:
+            if grouped:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")  # the form renderer strips the template's last newline
         return mark_safe("".join(parts))
