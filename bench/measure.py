@@ -17,6 +17,7 @@ from bench.client import Client, percentile
 from bench.load import Writer, run_load
 from bench.plan_data import approve_sample, multiply_plan, relist_into
 from bench.run import SAVE_YEAR, YEAR, Measured, ScaleResult, gunicorn, stdout_quiet, time_call
+from indicators.evaluation import refresh_grades
 from indicators.importing import flat
 from indicators.importing.preview import preview_upload
 from indicators.models import Indicator, Report
@@ -217,6 +218,7 @@ def run(args, env) -> list[ScaleResult]:
             result.floor, result.pages = measure_pages(port, args, staff_cookies, planner_cookies)
             if not args.no_import:
                 result.import_ms, result.openpyxl_ms, result.import_rows = measure_import(min(args.runs, 3), planner)
+            result.regrade_ms, _ = time_call(refresh_grades)
             if scale in args.load_scales:
                 result.load, result.lost, result.acknowledged = load_run(port, args, planner, writer_users, own)
             results.append(result)
@@ -235,7 +237,7 @@ def print_page(page: Measured) -> None:
 
 def print_scale(result: ScaleResult) -> None:
     print(f"  floor p50 {ms(result.floor.p50)}; import dry run {ms(result.import_ms)} vs openpyxl "
-          f"{ms(result.openpyxl_ms)}", flush=True)  # fmt: skip
+          f"{ms(result.openpyxl_ms)}; plan-wide regrade {ms(result.regrade_ms)}", flush=True)  # fmt: skip
 
 
 def print_report(results: list[ScaleResult], args) -> None:
@@ -243,9 +245,10 @@ def print_report(results: list[ScaleResult], args) -> None:
     print()
     print(f"Database: {connection.vendor}; gunicorn {args.workers} workers on 127.0.0.1; {args.runs} requests per "
           f"page (at least {MIN_RUNS}, fewer once a page took {PAGE_BUDGET_MS // 1000} s); floor = the login page "
-          f"(anonymous GET) in the same run.")  # fmt: skip
+          f"(anonymous GET) in the same run; ratios: a page's p50 to the floor's p50, its p95 to the floor's "
+          f"p95.")  # fmt: skip
     print()
-    print("| page (p50 / p95, ratio of p50 to the floor) | " + " | ".join(f"{s}×" for s in scales) + " |")
+    print("| page (p50 / p95, ratios to the floor) | " + " | ".join(f"{s}×" for s in scales) + " |")
     print("|---|" + "---|" * len(scales))
     print("| indicators | " + " | ".join(f"{r.indicators:,}" for r in results) + " |")
     print("| floor: login page | " + " | ".join(f"{ms(r.floor.p50)} / {ms(r.floor.p95)}" for r in results) + " |")
@@ -253,13 +256,14 @@ def print_report(results: list[ScaleResult], args) -> None:
         cells = []
         for r in results:
             p = r.pages[index]
-            cell = f"{ms(p.p50)} / {ms(p.p95)}, {p.p50 / r.floor.p50:.0f}×"
+            cell = f"{ms(p.p50)} / {ms(p.p95)}, {p.p50 / r.floor.p50:.0f}× / {p.p95 / r.floor.p95:.0f}×"
             if p.rows:
                 cell += f"; {p.rows:,} rows, {p.p50 / p.rows:.2f} ms/row"
             if p.note:
                 cell += f"; download of the file {p.note}"
             cells.append(cell)
         print(f"| {page.name} | " + " | ".join(cells) + " |")
+    print("| plan-wide regrade (in the bench process) | " + " | ".join(ms(r.regrade_ms) for r in results) + " |")
     if args.no_import:
         return print_load(results, args)
     print(

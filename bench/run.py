@@ -173,6 +173,7 @@ class ScaleResult:
     import_ms: float = 0.0
     openpyxl_ms: float = 0.0
     import_rows: int = 0
+    regrade_ms: float = 0.0  # every stored grade recomputed, as a scheme or threshold change does
     load: object = None
     lost: int = 0
     acknowledged: int = 0

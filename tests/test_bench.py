@@ -39,6 +39,7 @@ def test_the_bench_command_runs_at_a_tiny_size():
         "| annual report xlsx |",
         "| staff's 実績入力 |",
         "| import dry run vs openpyxl load |",
+        "| plan-wide regrade (in the bench process) |",
         "| 2× |",
     ):
         assert row in out, (row, out[-3000:])
