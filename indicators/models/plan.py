@@ -105,7 +105,10 @@ def year_status_expression(fiscal_year: int) -> models.Expression:
     year has a report, else 未入力 when `is_due` — some series expects an actual, i.e. no target covering the year
     (a merged multi-year cell included, `Target.covers`) is deferred to another plan (`Series.expects_actual`) —
     else 対象外. Tested against `year_status` for every indicator of the real plan (tests/test_entry_paging.py)."""
-    report_status = Report.objects.filter(indicator=models.OuterRef("pk"), fiscal_year=fiscal_year).values("status")
+    # Unordered: a report's default ordering would join its indicator's place in the plan into every row's subquery.
+    report_status = (
+        Report.objects.filter(indicator=models.OuterRef("pk"), fiscal_year=fiscal_year).order_by().values("status")
+    )
     deferred = Target.objects.filter(
         series=models.OuterRef("pk"), fiscal_year__lte=fiscal_year, end_fiscal_year__gte=fiscal_year
     ).exclude(deferred_to="")
