@@ -15,7 +15,7 @@ ALLOW_SELF_APPROVAL): it comes after everything they can act on, as waiting for 
 counted in the queue's totals.
 
 The queue costs what it shows: the statuses and kinds are decided in SQL (`Indicator.year_status` as
-`IndicatorQuerySet.with_year_status`), the counts per year are one GROUP-less aggregate, and only the first
+`IndicatorQuerySet.with_year_status`), the counts per year are one aggregate query, and only the first
 QUEUE_SHOWN items of each list are loaded. The separation-of-duties check reads the open years' submissions (their
 keys only) and the audit trail in one query each, so the counts stay exact.
 """
@@ -165,9 +165,10 @@ def _rank(person: _Person, *, status: str, ended: bool, late: bool, refused: set
     return Case(*whens, default=None, output_field=IntegerField())
 
 
-def work_queue(user, today: datetime.date, shown: int = QUEUE_SHOWN) -> WorkQueue:
-    """What needs `user` in every open year, ordered as the module says; counted per year; the first `shown` of
-    each list loaded. A fixed number of queries whatever the number of indicators."""
+def work_queue(user, today: datetime.date, shown: int | None = None) -> WorkQueue:
+    """What needs `user` in every open year, ordered as the module says; counted per year; the first `shown`
+    (QUEUE_SHOWN) of each list loaded. A fixed number of queries whatever the number of indicators."""
+    shown = QUEUE_SHOWN if shown is None else shown
     deadlines = _open_year_deadlines(today)
     years = list(deadlines)
     person = _Person(
