@@ -263,11 +263,12 @@ ODD_YEARS = ["", "2024", "1999", "2099", "abc", "9" * 30, "令和6年度", "R6",
 ODD_STATUSES = ["", "missing", "approved", "APPROVED", "none", "x" * 300]
 
 
-@pytest.mark.parametrize("page", ODD_PAGES)
-@pytest.mark.parametrize("year", ODD_YEARS)
-def test_odd_page_and_year_give_a_page(client, entry_user, page, year):
+# Named so as not to be taken for pytest-playwright's `page` fixture (which would parametrize the test by browser).
+@pytest.mark.parametrize("page_value", ODD_PAGES)
+@pytest.mark.parametrize("year_value", ODD_YEARS)
+def test_odd_page_and_year_give_a_page(client, entry_user, page_value, year_value):
     client.force_login(entry_user)
-    response = client.get(reverse("entry:my_indicators"), {"page": page, "year": year})
+    response = client.get(reverse("entry:my_indicators"), {"page": page_value, "year": year_value})
     assert response.status_code == 200
     assert len(response.context["rows"]) == 5
 
