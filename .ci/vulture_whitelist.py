@@ -72,6 +72,7 @@ _.fiscal_year_end
 _.memo  # copy.deepcopy's argument of Dataset.__deepcopy__
 _.instance_loader  # django-import-export Resource.import_row(row, instance_loader, **kwargs)
 _.before_render  # django-tables2 Table.before_render(request), called by {% render_table %}
+_.renderer  # Django Widget.render(name, value, attrs, renderer): BoundField passes it by name
 _.diff  # django-import-export RowResult.diff, read by its preview
 _.CACHE_LIFETIME  # django-import-export temporary storage
 _.IndicatorsConfig  # AppConfig classes, found by Django through INSTALLED_APPS

@@ -162,6 +162,16 @@ def _series_record(
         for covered in target.years:
             if year is None or covered == year:
                 targets[str(covered)] = _target_record(target, target_history(states, target, covered))
+    # A year whose target a revision took away keeps its history: no target in force, and what it was before.
+    for covered in sorted(
+        {y for state in states for cell in state.targets.values() for y in range(cell.start, cell.end + 1)}
+    ):
+        if str(covered) not in targets and (year is None or covered == year):
+            history = [
+                {**_revision_fields(revision), **_cell_entry(cell)} for revision, cell in cell_history(states, covered)
+            ]
+            targets[str(covered)] = {**_cell_entry(None), "history": history}
+    targets = dict(sorted(targets.items()))
     confirmed = evaluator.confirmed.get(series.pk) if evaluator is not None else None
     record = {
         "baseline": {

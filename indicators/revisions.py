@@ -165,6 +165,12 @@ def snapshot(series_ids: Iterable[int] | None = None) -> dict[int, SeriesSnapsho
     series = Series.objects.select_related("indicator").prefetch_related("targets")
     if series_ids is not None:
         series = series.filter(pk__in=list(series_ids))
+    return snapshot_of(series)
+
+
+def snapshot_of(series: Iterable[Series]) -> dict[int, SeriesSnapshot]:
+    """The same from series already read with their indicator and prefetched targets (an import's PlanCache holds
+    every series of the plan: reading them again would be the import's largest fixed cost)."""
     return {
         one.pk: SeriesSnapshot(
             series_label(one),

@@ -175,3 +175,13 @@ def test_runserver_prints_its_watcher_line_once():
 
 def test_connections_are_checked_before_reuse():
     assert django_settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_a_worker_freezes_what_it_loaded_out_of_the_garbage_collector():
+    """setagaya_plan.wsgi: what Django loaded lives as long as the worker; full collections skip it (no pauses of
+    tens of milliseconds on the request that triggers one)."""
+    code = "import gc, setagaya_plan.wsgi; print(gc.get_freeze_count())"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "setagaya_plan.settings"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 10_000

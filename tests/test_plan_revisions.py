@@ -15,6 +15,7 @@ import io
 import json
 from decimal import Decimal
 
+import openpyxl
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -159,6 +160,12 @@ def test_the_new_year_appears_on_the_measure_page_and_in_the_flat_template(workb
     assert line[header.index("令和10年度（2028年度）")] == "170"
     report = client.get(reverse("progress:report", args=[2026])).content.decode()
     assert "※改定" in report
+    # The workbook marks the same targets, and its legend says what the mark means.
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("progress:report_xlsx", args=[2026])).content))
+    teens = next(row for row in book["基本目標1-推進施策9"].iter_rows() if row[-1].value == TEENS)
+    marked = {cell.value: "※改定" in cell.number_format for cell in teens if cell.value in (133, 150, 170)}
+    assert marked == {133: False, 150: True, 170: True}
+    assert any(row[0].value == "※改定" for row in book["概要"].iter_rows() if row)
 
 
 def test_without_a_revision_a_change_of_targets_is_refused(workbook, planner_user):
@@ -298,3 +305,25 @@ def test_stored_grades_and_the_dashboard_read_against_both_targets(workbook, rep
     assert "当初目標で評価した参考の集計です" in page
     odd, page = measure_9(targets="<abc>")
     assert odd.tally.counts["mostly"] == 1 and "評価に用いる目標は一覧から選んでください" in page
+
+
+def test_a_target_a_later_revision_took_away_keeps_its_history_in_the_export(workbook, tmp_path, planner_user):
+    _run(str(workbook), "--user", planner_user.username, *REVISION)
+    later = tmp_path / "実施計画_令和9年度改定.xlsx"
+    later.write_bytes(build.xlsx({"指標": [["コード", "名称", "令和10年度（2028年度）"], [TEENS, NAME, None]]}))
+    _run(str(later), "--user", planner_user.username, "--revision", "令和9年度改定", "--decided", "2027-06-01")
+    assert not Series.objects.get(indicator__code=TEENS).targets.filter(fiscal_year=2028).exists()
+    taken = _export(tmp_path)[TEENS]["targets"]["2028"]
+    assert (taken["value"], taken["text"], taken["years"]) == (None, "", [])  # no target in force
+    assert taken["history"] == [
+        _entry("令和8年度改定", "2026-06-01", 170, 2028),
+        {
+            "revision": "令和9年度改定",
+            "decided": "2027-06-01",
+            "value": None,
+            "text": "",
+            "deferred_to": "",
+            "years": [],
+        },
+    ]
+    assert list(_export(tmp_path)[TEENS]["targets"]) == ["2024", "2025", "2026", "2027", "2028"]

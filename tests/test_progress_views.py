@@ -82,8 +82,9 @@ def test_read_pages_refuse_post(client, planner_user, name, args):
 
 
 # The dashboard's queries: the session and user (2, and 3 to save the session), the plan's years and footer (2),
-# the user's roles, the scheme (2), the year's setting, the measures, the goals, and from the stored grades the
-# counts per measure, per goal and in total and the flagged indicators (4).
+# the user's roles, the scheme (2), the year's setting, the measures, the goals with their number of 推進施策, and
+# from the stored grades the counts per 推進施策 and 再掲 and the flagged indicators (2). A plan too large for one
+# page counts the plan's total in one more (overview.dashboard_goals).
 DASHBOARD_QUERIES = 15
 
 
@@ -153,8 +154,9 @@ def test_dashboard_queries_do_not_grow_with_the_plan(client, planner_user, djang
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
         client.get(url)
     multiply_plan(3)
-    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+    with django_assert_max_num_queries(DASHBOARD_QUERIES + 1):
         response = client.get(url)
+    assert len(response.context["pages"]) > 1
     assert response.context["total"].total == 240
 
 

@@ -200,6 +200,7 @@ def _header(sheet: Sheet, row: int, cells: list[Cell], layout: str, aliases: dic
     year_columns: dict[int, int] = {}
     texts: dict[int, str] = {}
     seen: dict[str, Cell] = {}
+    within: range | None = None  # the plan's years, read at the first year heading (one query, not one per column)
     for cell in cells:
         key = header_key(cell.value)
         texts[cell.column] = " ".join(str(cell.value).split())
@@ -213,8 +214,9 @@ def _header(sheet: Sheet, row: int, cells: list[Cell], layout: str, aliases: dic
                 year, suffix = parsed
                 if suffix == "実績":
                     continue  # a progress export's actual columns: not targets
+                within = plan_years() if within is None else within
                 try:
-                    check_within(year, plan_years())
+                    check_within(year, within)
                 except FiscalYearError as error:
                     raise ImportFileError(
                         f"{sheet.where(row, cell.column)}の見出し「{texts[cell.column]}」：{error}"

@@ -261,6 +261,10 @@ class PlanCache:
     def indicators(self):
         return self.by_code.values()
 
+    def series(self):
+        """Every series of the plan as read (each with its indicator and prefetched targets)."""
+        return (series for indicator in self.by_code.values() for series in indicator.series.all())
+
 
 def _series_with_key(indicator: Indicator, key: str) -> Series | None:
     return next((series for series in indicator.series.all() if series.key == key), None)
@@ -278,6 +282,9 @@ class PlanRowImporter:
         self.seen: dict[tuple[int, str], Where] = {}
         self.first_values: dict[int, tuple[dict, Where]] = {}
         self.file_keys: dict[int, set[str]] = defaultdict(set)
+        # Whether any row reached a path that may write (a row compared without queries writes nothing): when
+        # none did, the plan after the rows is the plan before them and need not be read again.
+        self.wrote = False
 
     # The row.
 
@@ -309,6 +316,7 @@ class PlanRowImporter:
                 # Objects in memory may hold the new values now: write from a fresh copy.
                 place.indicator = self.cache.reload(place.indicator)
                 plan = {**plan, "series_obj": _series_with_key(place.indicator, plan["key"])}
+        self.wrote = True
         with transaction.atomic():
             return self._write(row, place, plan)
 
@@ -810,6 +818,7 @@ class PlanRowImporter:
             return RowOutcome(
                 status=UNCHANGED, label=f"{original.code} {original.name}【再掲】", changes=[], instance=relisting
             )
+        self.wrote = True
         with transaction.atomic():
             if relisting is None:
                 position = (vision.relistings.aggregate(m=models.Max("position"))["m"] or -1) + 1
@@ -874,6 +883,7 @@ class PlanRowImporter:
             except _WouldWrite:
                 probe.indicator = original = self.cache.reload(original)
                 plan = {**plan, "series_obj": _series_with_key(original, plan["key"])}
+        self.wrote = True  # rolled back below; counted all the same
         sid = transaction.savepoint()
         try:
             outcome = self._write(row, probe, {**plan, "section": ABSENT}, probe=True)

@@ -198,14 +198,16 @@ class PlanResource(_PlanImportResource):
                 self.revision = revisions.resolve(self.revision, kwargs.get("revision_decided"))
             except revisions.RevisionError as error:
                 raise ImportFileError(error.message) from None
-        self.revision_before = revisions.snapshot()
+        # The plan as the importer's cache has just read it: the same values, without reading them twice.
+        self.revision_before = revisions.snapshot_of(self.importer.cache.series())
         self.revision_changes = []
 
     def after_import(self, dataset, result, **kwargs):
         if result.has_errors() or result.has_validation_errors():
             return
         before = self.revision_before
-        self.revision_changes = revisions.differences(before, revisions.snapshot())
+        # No row wrote: nothing can differ, and the plan is not read again.
+        self.revision_changes = revisions.differences(before, revisions.snapshot()) if self.importer.wrote else []
         if self.revision is None and revisions.needs_revision(before, self.revision_changes):
             raise ImportFileError(REVISION_REQUIRED)
         if not kwargs.get("dry_run", True):

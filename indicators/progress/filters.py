@@ -12,6 +12,8 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from indicators.evaluation import Scheme, Status, rank_of
 from indicators.models import ImplementationPlanItem, Indicator
@@ -58,13 +60,59 @@ def with_grade_columns(indicators, scheme: Scheme, today: datetime.date):
     )
 
 
+def _attributes(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
+    return "".join(
+        f" {conditional_escape(name)}" + ("" if value is True else f'="{conditional_escape(str(value))}"')
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class FilterSelect(forms.Select):
+    """A <select> with the very markup of Django's select.html and select_option.html, written here from the
+    choices instead of by the template engine and Django's option dictionaries (`optgroups`): the filter form lists
+    every 推進施策 and めざす姿 of the plan, and building each option through them costs more than the rest of the
+    page once the plan grows."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = self.format_value(value)
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        parts = [f'<select name="{conditional_escape(name)}"{_attributes(final_attrs)}>']
+        has_selected = False
+        for option_value, option_label in self.choices:
+            grouped = isinstance(option_label, (list, tuple))
+            if grouped:
+                parts.append(format_html('\n  <optgroup label="{}">', option_value))
+            for subvalue, sublabel in option_label if grouped else [(option_value, option_label)]:
+                text = "" if subvalue is None else str(subvalue)
+                selected = not has_selected and text in chosen  # as Django: the first match of a single select
+                has_selected |= selected
+                parts.append(
+                    f'\n  <option value="{conditional_escape(text)}"{" selected" if selected else ""}>'
+                    f"{conditional_escape(sublabel)}</option>\n"
+                )
+            if grouped:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")  # the form renderer strips the template's last newline
+        return mark_safe("".join(parts))
+
+
 class IndicatorFilter(django_filters.FilterSet):
-    year = django_filters.TypedChoiceFilter(label="年度", method="keep", coerce=int)
+    year = django_filters.TypedChoiceFilter(label="年度", method="keep", coerce=int, widget=FilterSelect)
     goal = django_filters.ModelChoiceFilter(
-        label="基本目標", queryset=Goal.objects.order_by("number"), method="in_goal", empty_label="すべて"
+        label="基本目標",
+        queryset=Goal.objects.order_by("number"),
+        method="in_goal",
+        empty_label="すべて",
+        widget=FilterSelect,
     )
     measure = django_filters.ModelChoiceFilter(
-        label="推進施策", queryset=Measure.objects.in_plan_order(), method="in_measure", empty_label="すべて"
+        label="推進施策",
+        queryset=Measure.objects.in_plan_order(),
+        method="in_measure",
+        empty_label="すべて",
+        widget=FilterSelect,
     )
     vision = django_filters.ModelChoiceFilter(
         label="めざす姿",
@@ -73,17 +121,21 @@ class IndicatorFilter(django_filters.FilterSet):
         ),
         method="in_vision",
         empty_label="すべて",
+        widget=FilterSelect,
     )
-    kind = django_filters.ChoiceFilter(label="種別", choices=Indicator.Kind.choices, empty_label="すべて")
-    grade = django_filters.ChoiceFilter(label="評価", method="keep", empty_label="すべて")
+    kind = django_filters.ChoiceFilter(
+        label="種別", choices=Indicator.Kind.choices, empty_label="すべて", widget=FilterSelect
+    )
+    grade = django_filters.ChoiceFilter(label="評価", method="keep", empty_label="すべて", widget=FilterSelect)
     section = django_filters.ModelChoiceFilter(
-        label="所管課", queryset=Section.objects.order_by("name"), empty_label="すべて"
+        label="所管課", queryset=Section.objects.order_by("name"), empty_label="すべて", widget=FilterSelect
     )
     plan_item = django_filters.ModelChoiceFilter(
         label="実施計画 施策",
         field_name="plan_items",
         queryset=ImplementationPlanItem.objects.order_by("code"),
         empty_label="すべて",
+        widget=FilterSelect,
     )
     q = django_filters.CharFilter(
         label="キーワード",

@@ -247,9 +247,10 @@ def _flagged(grades, per_measure: int, scheme: Scheme) -> dict[int, list]:
     return flagged
 
 
-# 推進施策 lines per page of the dashboard and the public home: the real plan (17) is one page. A plan of many
-# 基本目標 (bench/ copies 基本目標1 a hundred times) is cut between 基本目標, so a page costs the lines it shows.
-DASHBOARD_ROWS = 60
+# 推進施策 lines per page of the dashboard and the public home: the real plan (10 + 7) is one page, read in the
+# first two screens. A plan of many 基本目標 (bench/ copies 基本目標1 a hundred times) is cut between 基本目標, so a
+# page costs the lines it shows and stays as short as the real plan's.
+DASHBOARD_ROWS = 20
 
 
 @dataclass
@@ -288,21 +289,25 @@ def dashboard_goals(
     url_name: str = "progress:measure",
     flagged: bool = True,
     goals: list[Goal] | None = None,
+    whole_plan: bool = True,
 ) -> tuple[Tally, list[dict]]:
-    """The plan's total and, per 基本目標 (`goals`, a page of them; None: all), its total and one row per 推進施策
-    (【再掲】 counted in each measure they are printed in, once in the goal's and the plan's totals), sorted worst
-    first or filtered to those falling short on request; the public home (url_name public:measure) lists no flagged
-    indicator. A fixed number of queries whatever the plan's size, each over the page's 推進施策 but the total."""
+    """The plan's total and, per 基本目標 (`goals`, a page of them — all of them when `whole_plan`; None: all),
+    its total and one row per 推進施策 (【再掲】 counted in each measure they are printed in, once in the goal's and
+    the plan's totals), sorted worst first or filtered to those falling short on request; the public home (url_name
+    public:measure) lists no flagged indicator. A fixed number of queries whatever the plan's size, each over the
+    page's 推進施策 but the plan's total, which a page of a plan of several pages counts in one more."""
     grades = Grade.objects.of_year(year)
     measures = Measure.objects.in_plan_order()
     if goals is None:
-        goals = list(Goal.objects.order_by("number"))
+        goals, whole_plan = list(Goal.objects.order_by("number")), True
+    if whole_plan:
         shown = grades
     else:
         measures = measures.filter(goal__in=goals)
         shown = grades.filter(measure__goal__in=goals)
     measures = list(measures)
-    counted = PlanTallies.of(grades, scheme, today)
+    counted = PlanTallies.of(shown, scheme, today)
+    total = counted.plan() if shown is grades else total_tally(grades.own(), scheme, today)
     by_goal = {goal.pk: counted.goal(m for m in measures if m.goal_id == goal.pk) for goal in goals}
     first_flagged = _flagged(shown, FLAGGED_SHOWN, scheme) if flagged else {}
     rows = []
@@ -310,7 +315,7 @@ def dashboard_goals(
         row = _row(measure, counted.measure(measure.pk), scheme, url_name)
         row.flagged = first_flagged.get(measure.pk, [])
         rows.append(row)
-    return counted.plan(), _goals(goals, rows, by_goal, scheme, order, shortfall_only)
+    return total, _goals(goals, rows, by_goal, scheme, order, shortfall_only)
 
 
 def _goals(
@@ -394,11 +399,14 @@ def dashboard_against(
     order: str,
     shortfall_only: bool,
     goals: list[Goal] | None = None,
+    whole_plan: bool = True,
 ) -> tuple[Tally, list[dict]]:
     """The dashboard against the targets in force (the stored, official grades) or against 当初目標
     (`ORIGINAL_TARGETS`: graded in Python, a reference the store does not keep; docs/evaluation.md)."""
     if targets != ORIGINAL_TARGETS:
-        return dashboard_goals(year, scheme, today, order=order, shortfall_only=shortfall_only, goals=goals)
+        return dashboard_goals(
+            year, scheme, today, order=order, shortfall_only=shortfall_only, goals=goals, whole_plan=whole_plan
+        )
     indicators = list(all_indicators())
     evaluator = Evaluator(indicators, scheme=scheme, today=today, targets=ORIGINAL_TARGETS)
     return evaluated_goals(indicators, evaluator, year, order=order, shortfall_only=shortfall_only, goals=goals)

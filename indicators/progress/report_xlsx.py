@@ -156,14 +156,16 @@ def _target_row(out: _Sheet, row, series: Series, years: list[int]) -> None:
         if target is None:
             continue
         column = 4 + years.index(cell.years[0])
-        if target.deferred_to:
-            cells[column - 1] = out.cell(target.deferred_to, alignment=WRAP)
-        elif target.value is not None:
+        # ※改定 as on the printed pages (explained in the legend), in the number format like units and grades: the
+        # cell's value stays the target, so the workbook imports back unchanged (docs/evaluation.md, the contract).
+        mark = REVISED_MARK if cell.revised else ""
+        if target.value is not None and not target.deferred_to:
             cells[column - 1] = out.cell(
-                cell_number(target.value), number_format_=number_format(target.value, unit), alignment=WRAP
+                cell_number(target.value), number_format_=number_format(target.value, unit, mark), alignment=WRAP
             )
         else:
-            cells[column - 1] = out.cell(target.text, alignment=WRAP)
+            text = target.deferred_to or target.text
+            cells[column - 1] = out.cell(text, number_format_="@" + _quoted(mark) if mark else None, alignment=WRAP)
         if cell.colspan > 1:
             merges.append((column, column + cell.colspan - 1))
     total = _total_column(years)
@@ -276,6 +278,11 @@ def _first_header_row(blocks) -> int | None:
 
 
 UNGRADED = [status for status in Status if status != Status.GRADED]
+# A target a revision of the 実施計画 changed from 当初, marked as the printed tables mark it.
+REVISED_MARK = "※改定"
+REVISED_EXPLANATION = (
+    "実施計画の改定で当初から変わった目標。各年度は、その年度の実績の提出期限までに決定された改定の目標で評価します"
+)
 
 
 def _summary_sheet(workbook: Workbook, evaluator: Evaluator, indicators, year: int, today: datetime.date) -> None:
@@ -355,6 +362,7 @@ def _write_legend(out: _Sheet, scheme) -> None:
     for status in UNGRADED:
         badge = status_badge(status)
         out.append([out.cell(badge.text, fill=fill(badge.colour), border=BORDER)])
+    out.append([out.cell(REVISED_MARK, border=BORDER), None, out.cell(REVISED_EXPLANATION)])
 
 
 def write_list_sheet(workbook: Workbook, title: str, lines: list[YearLine]) -> None:

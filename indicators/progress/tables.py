@@ -18,10 +18,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import quote
 
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import RFC3986_SUBDELIMS
 
 from indicators.columns import status_label
 from indicators.evaluation import Evaluator, IndicatorGrade, SeriesGrade, Status
@@ -369,8 +371,18 @@ def _joined(parts: list[tuple[str, str]]) -> str:
     return " / ".join(f"{mark} {text}" for mark, text in parts if text)
 
 
+def _url_of_code(name: str) -> Callable[[str], str]:
+    """reverse(name, args=[code]) for a page of codes: the route reversed once, each code quoted as reverse()
+    quotes it (a route's path is made of characters it leaves as they are)."""
+    marker = "0code0"
+    before, after = reverse(name, args=[marker]).split(marker)
+    return lambda code: before + quote(code, safe=RFC3986_SUBDELIMS + "/~:@") + after
+
+
 def list_rows(indicators: Iterable[Indicator], evaluator: Evaluator, year: int) -> list[IndicatorListRow]:
     rows = []
+    indicator_url = _url_of_code("progress:indicator")
+    measure_urls: dict[int, str] = {}  # a page's rows share a few 推進施策
     for indicator in indicators:
         grade = evaluator.grade(indicator, year)
         report = evaluator.report(indicator, year)
@@ -416,8 +428,8 @@ def list_rows(indicators: Iterable[Indicator], evaluator: Evaluator, year: int) 
                 grade=grade,
                 section=indicator.section.name if indicator.section else "",
                 status=status_label(report, grade),
-                url=reverse("progress:indicator", args=[indicator.code]),
-                measure_url=measure_url(indicator.vision.measure, "progress:measure") + f"#ind-{indicator.code}",
+                url=indicator_url(indicator.code),
+                measure_url=_measure_url_of(indicator.vision.measure, measure_urls) + f"#ind-{indicator.code}",
             )
         )
     return rows
@@ -427,11 +439,25 @@ def measure_url(measure, name: str = "progress:measure") -> str:
     return reverse(name, args=[measure.goal.number, measure.number])
 
 
+def _measure_url_of(measure, known: dict[int, str]) -> str:
+    if measure.pk not in known:
+        known[measure.pk] = measure_url(measure)
+    return known[measure.pk]
+
+
 def _target_with_years(target: Target | None, unit: str) -> str:
     text = target_text(target, unit)
     if target is not None and target.is_multi_year and target.value is not None:
         return f"{text}（{short_year(target.fiscal_year)}～{short_year(target.end_fiscal_year)}）"
     return text
+
+
+@dataclass
+class BodyRow:
+    """A row of the list's shown page as the template prints it: its anchor and its cells with their attributes."""
+
+    code: str
+    cells: list[tuple[str, object]]
 
 
 def _attrs(name: str, numeric: bool = False) -> dict:
@@ -469,16 +495,39 @@ class IndicatorTable(tables.Table):
         empty_text = "条件に合う指標はありません。"
         per_page = 50
 
+    # The columns that show a field of the indicator itself; the others are computed (empty_values=()).
+    FIELD_COLUMNS = ("code", "name", "unit")
+
     def __init__(self, data, *, scheme, year: int, today, **kwargs):
         super().__init__(data, **kwargs)
         self.scheme, self.year, self.today = scheme, year, today
         self.shown: dict[int, IndicatorListRow] = {}
+        self.body: list[BodyRow] = []
 
     def before_render(self, request):
-        """Grade and lay out the shown page only (the rows of one page: a fixed number of queries)."""
+        """Grade and lay out the shown page only (the rows of one page: a fixed number of queries), then build its
+        cells once: each column's <td> attributes are the same on every row (no callable attrs), so the template
+        loops over plain (attributes, cell) pairs instead of asking django-tables2 per cell (its BoundRow inspects
+        the render method's signature and recomputes the column's attributes for each of the page's cells)."""
         indicators = [row.record for row in self.paginated_rows]
         evaluator = Evaluator(indicators, scheme=self.scheme, today=self.today)
         self.shown = {row.indicator.pk: row for row in list_rows(indicators, evaluator, self.year)}
+        columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
+        self.body = [
+            BodyRow(record.code, [(attrs, self._cell(name, record)) for name, attrs in columns])
+            for record in indicators
+        ]
+
+    def _cell(self, name: str, record: Indicator):
+        """A cell as django-tables2 renders it: the record's own field (code, name, unit), the table's default when
+        that is empty, else the column's render_ method."""
+        render = getattr(self, f"render_{name}", None)
+        if name in self.FIELD_COLUMNS:
+            value = getattr(record, name)
+            if value in self.columns[name].column.empty_values:
+                return self.default
+            return render(value, record) if render else value
+        return render(record)
 
     def render_code(self, value, record):
         return format_html('<a href="{}">{}</a>', self.shown[record.pk].url, value)

@@ -98,6 +98,7 @@ def dashboard(request):
         order=view_form.choice("sort"),
         shortfall_only=view_form.choice("show") == SHORTFALL,
         goals=page.goals if page else None,
+        whole_plan=len(pages) <= 1,
     )
     return render(
         request,
@@ -124,14 +125,24 @@ def dashboard(request):
 # Indicator list and its exports.
 
 
-def _list_context(request) -> dict:
+def _listed_indicators():
+    """What the list's page shows of an indicator: its place, section, series and targets. The export's columns
+    also print the 主な取組み and 実施計画 施策 (all_indicators); the page needs neither, nor the 【再掲】."""
+    return (
+        Indicator.objects.select_related("vision__measure__goal", "section")
+        .prefetch_related("series__targets")
+        .in_plan_order()
+    )
+
+
+def _list_context(request, indicators) -> dict:
     """The filtered indicators joined with the year's stored grade, filtered, sorted and paged by the database."""
     today = timezone.localdate()
     year, _, years = selected_year(request, today)
     data = request.GET.copy()
     data["year"] = str(year)
     scheme = active_scheme()
-    joined = with_grade_columns(all_indicators().with_year_grade(year), scheme, today)
+    joined = with_grade_columns(indicators.with_year_grade(year), scheme, today)
     filterset = IndicatorFilter(data, queryset=joined, scheme=scheme, years=years)
     filterset.is_valid()
     mark_errors(filterset.form)
@@ -156,7 +167,7 @@ def _list_context(request) -> dict:
 @login_required
 @require_safe
 def indicator_list(request):
-    context = _list_context(request)
+    context = _list_context(request, _listed_indicators())
     query = request.GET.copy()
     query.pop("page", None)
     context["export_query"] = query.urlencode()
@@ -169,7 +180,7 @@ def indicator_export(request, fmt: str):
     """The filtered rows (all pages, in the table's order) as xlsx or CSV, escaped against formula injection."""
     if fmt not in ("xlsx", "csv"):
         raise Http404("形式は xlsx か csv です。")
-    context = _list_context(request)
+    context = _list_context(request, all_indicators())
     ordered = [row.record for row in context["table"].rows]  # every page, in the table's order
     evaluator = Evaluator(ordered, scheme=context["scheme"], today=context["today"])
     lines = year_lines(ordered, evaluator, context["year"])

@@ -49,7 +49,13 @@ def home(request):
     pages = goal_pages()
     page = pages[page_number(request.GET.get("page"), len(pages)) - 1] if pages else None
     total, goals = dashboard_goals(
-        year, scheme, today, url_name="public:measure", flagged=False, goals=page.goals if page else None
+        year,
+        scheme,
+        today,
+        url_name="public:measure",
+        flagged=False,
+        goals=page.goals if page else None,
+        whole_plan=len(pages) <= 1,
     )
     return render(
         request,
