@@ -143,8 +143,9 @@ def test_my_indicators_queries_do_not_grow_with_indicators(
             expected_version=None,
         )
     client.force_login(planner_user)
-    # Includes saving the session (idle timeout) and the work queue across the open years (year settings,
-    # indicators, series, targets, reports).
+    # Includes saving the session (idle timeout), the status counts (one GROUP BY) and the work queue across the open
+    # years (year settings, the submissions and audit trail of the separation of duties, its counts, its listing and
+    # reports); tests/test_entry_paging.py compares the real plan with one ten times larger.
     with django_assert_max_num_queries(21):
         response = client.get(reverse("entry:my_indicators") + "?year=2024")
     assert response.status_code == 200 and response.content.decode().count("/entry/G1-") >= 80

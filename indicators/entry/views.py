@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from indicators.access import can_approve, can_enter, get_indicator_for_user, visible_indicators
@@ -38,6 +42,7 @@ from indicators.entry.proposals import proposal_for
 from indicators.entry.queue import work_queue
 from indicators.entry.workflow import REPORT_REVIEW, save_report, set_deadline, set_year_lock, shortfall_notice
 from indicators.models import OUTSTANDING_STATUSES, Indicator, Report, YearStatus
+from indicators.progress.paging import other_query
 from measures.models import Measure
 from setagaya_plan.core import audit
 from setagaya_plan.core import review as review_workflow
@@ -125,11 +130,55 @@ def _subnav(request) -> dict:
 # --- My indicators --------------------------------------------------------------------------------------------------
 
 
+# Indicators per page of the section table: a real section (a few dozen) is one page; a section of hundreds (only a
+# plan many times the real one makes one) is cut into pages, so the page costs the rows it shows.
+ENTRY_PAGE_ROWS = 100
+
+
+class CountedPaginator(Paginator):
+    """A Paginator given the number of rows: the status counts' GROUP BY has counted them already."""
+
+    def __init__(self, object_list, per_page: int, count: int):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A page of the section table, for templates/includes/page_links.html."""
+
+    number: int
+    label: str
+
+
+def _page_links(paginator: Paginator) -> list[PageLink]:
+    """「指標 101〜200／800」 for each page: which indicators of the table it holds, by arithmetic (no query)."""
+    return [
+        PageLink(
+            number,
+            f"指標 {(number - 1) * paginator.per_page + 1:,}〜{min(number * paginator.per_page, paginator.count):,}"
+            f"／{paginator.count:,}",
+        )
+        for number in paginator.page_range
+    ]
+
+
+def _status_filter(request) -> str:
+    """?status= as a YearStatus value, or "" (all) for anything else: an odd value shows the whole table."""
+    raw = request.GET.get("status", "").strip()
+    return raw if raw in YearStatus.values else ""
+
+
 @login_required
 @require_GET
 def my_indicators(request):
     """What needs this person in every open year (the work queue) above their section(s)' indicators for a year,
-    grouped by 推進施策."""
+    grouped by 推進施策, a page at a time (`ENTRY_PAGE_ROWS`), optionally only those of one status. The counts per
+    status are one GROUP BY (`IndicatorQuerySet.with_year_status`); only the page's indicators are loaded."""
     user = request.user
     years = plan_years()
     year = _chosen_year(request, years)
@@ -144,15 +193,27 @@ def my_indicators(request):
         if section is None:
             raise Http404("所管課が見つかりません。")
         indicators = indicators.filter(section=section)
-    indicators = indicators.for_entry().with_year_report(year).in_plan_order()
+    indicators = indicators.with_year_status(year)
+    by_status = indicators.order_by().values("status_in_year").annotate(n=Count("pk"))
+    counted = Counter({row["status_in_year"]: row["n"] for row in by_status})
+    status = _status_filter(request)
+    if status:
+        indicators = indicators.filter(status_in_year=status)
+    paginator = CountedPaginator(
+        indicators.for_entry().with_year_report(year).in_plan_order(),
+        ENTRY_PAGE_ROWS,
+        counted[status] if status else sum(counted.values()),
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    pages = _page_links(paginator)
     setting = FiscalYearSetting.for_year(year)
     today = timezone.localdate()
-    rows = _rows(indicators, year, setting, today)
+    rows = _rows(page.object_list, year, setting, today)
 
     groups = [
         (measure, list(group)) for measure, group in itertools.groupby(rows, key=lambda row: row.indicator.measure)
     ]
-    counts = Counter(row.status for row in rows)
+    table_query = {"year": year, "section": chosen} if chosen else {"year": year}
     return render(
         request,
         "entry/my_indicators.html",
@@ -169,7 +230,16 @@ def my_indicators(request):
             "rows": rows,
             "groups": groups,
             "queue": work_queue(user, today),
-            "counts": [(status, counts.get(status.value, 0)) for status in YearStatus],
+            "counts": [
+                (choice, counted[choice.value], urlencode({**table_query, "status": choice.value}))
+                for choice in YearStatus
+            ],
+            "chosen_status": YearStatus(status) if status else None,
+            "all_statuses_query": urlencode(table_query),
+            "table_count": paginator.count,
+            "pages": pages,
+            "page": pages[page.number - 1] if pages else None,
+            "page_query": other_query(request.GET),
         },
     )
 
