@@ -11,7 +11,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -98,6 +98,16 @@ class FilterSelect(forms.Select):
         return mark_safe("".join(parts))
 
 
+# The most 推進施策 or めざす姿 a filter select lists at once (IndicatorFilter._narrow_plan_choices).
+CHOICES_AT_ONCE = 100
+
+
+def _pk(value) -> int | None:
+    """A chosen option's key as the query gives it, or None (nothing chosen, or not a key: the form says so)."""
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 class IndicatorFilter(django_filters.FilterSet):
     year = django_filters.TypedChoiceFilter(label="年度", method="keep", coerce=int, widget=FilterSelect)
     goal = django_filters.ModelChoiceFilter(
@@ -155,6 +165,28 @@ class IndicatorFilter(django_filters.FilterSet):
         self.form.fields["vision"].label_from_instance = lambda v: f"{v.measure.label} めざす姿{v.number}"
         self.form.fields["measure"].label_from_instance = lambda m: f"{m.label} {m.title}"
         self.form.fields["plan_item"].label_from_instance = lambda item: f"施策{item.code}"
+        self._narrow_plan_choices()
+
+    def _narrow_plan_choices(self) -> None:
+        """A select lists every 推進施策 and めざす姿 while there are at most `CHOICES_AT_ONCE` of them (the real plan:
+        17 and a few dozen). A plan many times larger (bench/ copies 基本目標1 a hundred times) would put thousands
+        of options on every request of the list: then the 推進施策 of the chosen 基本目標 are listed, and the めざす姿
+        of the chosen 推進施策 — always with the one already chosen, so a link naming it (the dashboard's) works."""
+        sizes = Goal.objects.aggregate(
+            n_measures=Count("measures", distinct=True), n_visions=Count("measures__visions")
+        )
+        data = self.data or {}
+        steps = (
+            ("measure", sizes["n_measures"], "goal", "基本目標を選ぶと、その推進施策から選べます。"),
+            ("vision", sizes["n_visions"], "measure", "推進施策を選ぶと、そのめざす姿から選べます。"),
+        )
+        for name, size, parent, help_text in steps:
+            if size <= CHOICES_AT_ONCE:
+                continue
+            field = self.form.fields[name]
+            field.queryset = field.queryset.filter(Q(**{parent: _pk(data.get(parent))}) | Q(pk=_pk(data.get(name))))
+            field.help_text = help_text
+            field.widget.attrs["aria-describedby"] = f"id_{name}-help"
 
     def keep(self, queryset, name, value):
         # Applied by the view: the year selects what is shown and which year's grade is joined and filtered.
