@@ -150,6 +150,10 @@ def test_a_status_filter_shows_only_that_status_paged(client, entry_user, big_se
     assert "状態が「承認済」の指標だけを表示しています（89件）" in page
     assert '<a href="?year=2024#indicator-table">すべての状態を表示</a>' in page
     assert 'href="?year=2024&amp;status=approved#indicator-table" aria-current="true"' in page
+    # Choosing another year or section keeps the status filter; without one, the form sends none.
+    assert '<input type="hidden" name="status" value="approved">' in page
+    unfiltered = client.get(reverse("entry:my_indicators"), {"year": 2024}).content.decode()
+    assert 'name="status"' not in unfiltered
 
 
 def test_the_queue_shows_its_first_items_and_counts_the_rest(client, entry_user, big_section):
