@@ -260,6 +260,21 @@ def test_the_page_runs_the_same_queries_on_a_plan_ten_times_larger(
     assert "ほかの承認者の承認を待っているもの（" in page and 'class="work-queue__more"' in page
 
 
+@time_machine.travel(MAY_2026, tick=False)
+def test_the_planners_summaries_count_in_sql_on_a_plan_ten_times_larger(client, planner_user):
+    """入力状況 counts per section and 推進施策 in the database; 期限超過 loads only the outstanding indicators."""
+    summaries = {
+        "completeness": reverse("entry:completeness") + "?year=2025",
+        "overdue": reverse("entry:overdue") + "?year=2025",
+    }
+    client.force_login(planner_user)
+    small = queries_per_page(client, summaries)
+    multiply_plan(10)
+    assert queries_per_page(client, summaries) == small
+    page = client.get(summaries["completeness"]).content.decode()
+    assert "基本目標19－推進施策10" in page
+
+
 # --- odd values never give a server error -----------------------------------------------------------------------------
 
 ODD_PAGES = ["", "0", "-1", "1", "2", "abc", "²", "２", "9" * 30, "1.5", "1e3", "1_0", " 1 "]

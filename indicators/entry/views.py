@@ -602,31 +602,35 @@ COUNT_COLUMNS = [
 @planner_required
 @require_GET
 def completeness(request):
-    """入力状況: per section and per 推進施策, how many actuals are missing, draft, returned, submitted, approved."""
+    """入力状況: per section and per 推進施策, how many actuals are missing, draft, returned, submitted, approved —
+    counted by the database (`IndicatorQuerySet.with_year_status`, two GROUP BY), not by loading every indicator."""
     years = plan_years()
     year = _chosen_year(request, years)
-    indicators = Indicator.objects.for_entry().with_year_report(year).in_plan_order()
-    by_section: dict[object, CountRow] = {}
-    by_measure: dict[int, CountRow] = {}
-    total = CountRow("合計", Counter())
+    statuses = Indicator.objects.with_year_status(year).order_by()
     grid_url = reverse("entry:grid")
-    for indicator in indicators:
-        report = indicator.year_reports[0] if indicator.year_reports else None
-        status = indicator.year_status(year, report)
-        section = indicator.section
-        key = section.pk if section else None
-        if key not in by_section:
-            by_section[key] = CountRow(
+    sections = {section.pk: section for section in Section.objects.all()}
+    by_section: dict[object, CountRow] = {}
+    total = CountRow("合計", Counter())
+    for row in statuses.values("section", "status_in_year").annotate(n=Count("pk")):
+        section = sections.get(row["section"])
+        if row["section"] not in by_section:
+            by_section[row["section"]] = CountRow(
                 section.name if section else "所管課未設定",
                 Counter(),
                 f"{grid_url}?year={year}&section={section.pk}" if section else "",
             )
-        measure = indicator.measure
-        if measure.pk not in by_measure:
-            label = f"基本目標{measure.goal.number}－推進施策{measure.number}　{measure.title}"
-            by_measure[measure.pk] = CountRow(label, Counter())
-        for row in (by_section[key], by_measure[measure.pk], total):
-            row.counts[status] += 1
+        by_section[row["section"]].counts[row["status_in_year"]] += row["n"]
+        total.counts[row["status_in_year"]] += row["n"]
+    per_measure: dict[int, Counter] = {}
+    for row in statuses.values("vision__measure", "status_in_year").annotate(n=Count("pk")):
+        per_measure.setdefault(row["vision__measure"], Counter())[row["status_in_year"]] += row["n"]
+    by_measure = {
+        measure.pk: CountRow(
+            f"基本目標{measure.goal.number}－推進施策{measure.number}　{measure.title}", per_measure[measure.pk]
+        )
+        for measure in Measure.objects.in_plan_order().select_related("goal")
+        if measure.pk in per_measure
+    }
     section_rows = sorted(by_section.values(), key=lambda row: (row.label == "所管課未設定", row.label))
     return render(
         request,
@@ -648,13 +652,21 @@ def completeness(request):
 @planner_required
 @require_GET
 def overdue(request):
-    """期限超過: indicators still with their section (未入力・下書き・差戻し) after the year's deadline."""
+    """期限超過: indicators still with their section (未入力・下書き・差戻し) after the year's deadline, chosen by the
+    database; only those are loaded."""
     years = plan_years()
     year = _chosen_year(request, years)
     setting = FiscalYearSetting.for_year(year)
     today = timezone.localdate()
-    indicators = Indicator.objects.for_entry().with_year_report(year).in_plan_order()
-    rows = [row for row in _rows(indicators, year, setting, today) if row.status in OUTSTANDING_STATUSES]
+    # Only the outstanding indicators are loaded: the database picks them (`with_year_status`).
+    indicators = (
+        Indicator.objects.with_year_status(year)
+        .filter(status_in_year__in=OUTSTANDING_STATUSES)
+        .for_entry()
+        .with_year_report(year)
+        .in_plan_order()
+    )
+    rows = _rows(indicators, year, setting, today)
     rows.sort(key=lambda row: (row.indicator.section is None, getattr(row.indicator.section, "name", "")))
     groups = [
         (section, list(group)) for section, group in itertools.groupby(rows, key=lambda row: row.indicator.section)
