@@ -104,12 +104,13 @@ class IndicatorRow:
 
 
 def _rows(indicators, fiscal_year: int, setting: FiscalYearSetting, today) -> list[IndicatorRow]:
-    """Rows from indicators fetched with for_entry() and with_year_report(fiscal_year)."""
+    """Rows from indicators fetched with for_entry(), with_year_report(fiscal_year) and with_year_status(fiscal_year):
+    the status the database worked out (which also counted and filtered them) is the one shown."""
     late = setting.is_overdue(today)
     rows = []
     for indicator in indicators:
         report = indicator.year_reports[0] if indicator.year_reports else None
-        status = indicator.year_status(fiscal_year, report)
+        status = indicator.status_in_year
         rows.append(
             IndicatorRow(
                 indicator=indicator,
