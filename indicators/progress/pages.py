@@ -9,10 +9,10 @@ from django.db.models import Max, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from indicators.evaluation import Evaluator
-from indicators.models import Grade, Indicator, Report, Target
+from indicators.models import Grade, Report, Target
 from indicators.progress import paging
 from indicators.progress.charts import chart_geometry
-from indicators.progress.overview import legend_context, level_counts, total_tally
+from indicators.progress.overview import all_indicators, legend_context, level_counts, total_tally
 from indicators.progress.tables import (
     baseline_text,
     display_years,
@@ -44,18 +44,11 @@ def measure_context(measure: Measure, year: int, today, sees, page: str | None =
     )
     keys = paging.row_keys(measure)
     window = Paginator(keys, paging.PAGE_ROWS).get_page(page)
-    shown = list(window.object_list)
-    indicators = list(
-        Indicator.objects.filter(pk__in={key.indicator_id for key in shown})
-        .with_structure()
-        .select_related("section")
-        .in_plan_order()
-    )
+    rows = paging.Window(list(window.object_list), not window.has_previous(), not window.has_next())
+    indicators = list(all_indicators().filter(pk__in=rows.indicator_ids))
     evaluator = Evaluator(indicators, today=today)
     years = measure_years(measure)
-    by_vision = paging.placements_in(placements_by_vision(indicators), shown)
-    first_vision = shown[0].vision_id if shown and window.has_previous() else None
-    on_page = paging.visions_on_page(shown, not window.has_previous(), not window.has_next())
+    by_vision = rows.placements(placements_by_vision(indicators))
     vision_blocks = []
     for vision in visions:
         vision_blocks.append(
@@ -65,8 +58,8 @@ def measure_context(measure: Measure, year: int, today, sees, page: str | None =
                 "challenges": narrative_blocks(vision.challenges),
                 "direction": narrative_blocks(vision.direction),
                 "tables": printed_tables(by_vision.get(vision.pk, []), evaluator, years, sees),
-                "on_page": on_page(vision.number),
-                "continued": vision.pk == first_vision,
+                "on_page": rows.shows(vision.number),
+                "continued": rows.continues(vision.pk),
             }
         )
     scheme = evaluator.scheme

@@ -53,29 +53,46 @@ def row_keys(measure: Measure) -> list[RowKey]:
     return keys
 
 
-def placements_in(by_vision: dict[int, list[Placement]], keys: list[RowKey]) -> dict[int, list[Placement]]:
-    """The placements of `by_vision` (from `placements_by_vision` over the window's indicators) that are rows of the
-    window: an indicator loaded for one row is not printed again where it has another row outside the window."""
-    wanted = {key.place for key in keys}
-    return {
-        vision_id: kept
-        for vision_id, placements in by_vision.items()
-        if (kept := [p for p in placements if (vision_id, p.indicator.pk, p.relisted) in wanted])
-    }
+@dataclass(frozen=True)
+class Window:
+    """The rows one page shows of a 推進施策 (None: all of its rows, a page that is not cut) and where the page
+    stands among its pages: what the measure page and the report both ask of a window."""
 
+    keys: list[RowKey] | None
+    first_page: bool = True
+    last_page: bool = True
 
-def visions_on_page(shown: list[RowKey], first_page: bool, last_page: bool):
-    """Which めざす姿 (by number) a page of rows prints: those its rows fall in, and a めざす姿 without indicators
-    on the page where it stands in the plan's order (the first page for one before the first row, the last page
-    for one after the last)."""
-    if not shown or (first_page and last_page):
-        return lambda number: True
-    first, last = shown[0].vision_number, shown[-1].vision_number
+    @property
+    def indicator_ids(self) -> set[int]:
+        return {key.indicator_id for key in self.keys or []}
 
-    def on_page(number: int) -> bool:
-        return first <= number <= last or (number < first and first_page) or (number > last and last_page)
+    def placements(self, by_vision: dict[int, list[Placement]]) -> dict[int, list[Placement]]:
+        """The window's rows of `placements_by_vision` over the indicators loaded for it: an indicator loaded for
+        one row is not printed again where it has another row outside the window."""
+        if self.keys is None:
+            return by_vision
+        wanted = {key.place for key in self.keys}
+        return {
+            vision_id: kept
+            for vision_id, placements in by_vision.items()
+            if (kept := [p for p in placements if (vision_id, p.indicator.pk, p.relisted) in wanted])
+        }
 
-    return on_page
+    def shows(self, vision_number: int) -> bool:
+        """Whether the page prints a めざす姿: one its rows fall in, and one without indicators on the page where it
+        stands in the plan's order (the first page for one before the first row, the last page after the last)."""
+        if not self.keys or (self.first_page and self.last_page):
+            return True
+        first, last = self.keys[0].vision_number, self.keys[-1].vision_number
+        return (
+            first <= vision_number <= last
+            or (vision_number < first and self.first_page)
+            or (vision_number > last and self.last_page)
+        )
+
+    def continues(self, vision_id: int) -> bool:
+        """The page begins inside this めざす姿, which an earlier page began (printed 続き)."""
+        return bool(self.keys) and not self.first_page and self.keys[0].vision_id == vision_id
 
 
 def page_number(value: str | None, count: int) -> int:

@@ -104,20 +104,18 @@ def page_measures(page: ReportPage, today, sees, years: list[int], year: int) ->
     ids = [part.measure.pk for part in page.parts]
     windowed = next((part for part in page.parts if part.window is not None), None)
     if windowed is None:
+        rows = paging.Window(None)
         printed_here = Q(vision__measure__in=ids) | Q(relistings__vision__measure__in=ids)
-        shown, on_page = None, paging.visions_on_page([], True, True)
     else:
-        shown = paging.row_keys(windowed.measure)[windowed.window]
-        printed_here = Q(pk__in={key.indicator_id for key in shown})
-        on_page = paging.visions_on_page(shown, windowed.part == 1, windowed.part == windowed.parts)
+        keys = paging.row_keys(windowed.measure)[windowed.window]
+        rows = paging.Window(keys, windowed.part == 1, windowed.part == windowed.parts)
+        printed_here = Q(pk__in=rows.indicator_ids)
     indicators = list(all_indicators().filter(printed_here).distinct())
     evaluator = Evaluator(indicators, today=today)
-    by_vision = placements_by_vision(indicators)
-    if shown is not None:
-        by_vision = paging.placements_in(by_vision, shown)
+    by_vision = rows.placements(placements_by_vision(indicators))
     visions: dict[int, list[dict]] = {pk: [] for pk in ids}
     for vision in Vision.objects.filter(measure__in=ids).order_by("measure_id", "number"):
-        if not on_page(vision.number):
+        if not rows.shows(vision.number):
             continue
         tables = printed_tables(by_vision.get(vision.pk, []), evaluator, years, sees)
         visions[vision.measure_id].append(
