@@ -35,6 +35,7 @@ from indicators.evaluation import (
 )
 from indicators.models import Grade, Indicator
 from indicators.models.grades import GRADED, key_condition
+from indicators.progress import paging
 from indicators.progress.tables import measure_url
 from measures.models import Goal, Measure
 from setagaya_plan.core.access import is_planner, sections_of
@@ -269,15 +270,9 @@ class GoalPage:
 def goal_pages(page_rows: int | None = None) -> list[GoalPage]:
     """The 基本目標 in order cut into pages of about `page_rows` 推進施策 lines (`DASHBOARD_ROWS`); a 基本目標 is
     never split. One query: the 基本目標 with their number of 推進施策."""
-    page_rows = page_rows or DASHBOARD_ROWS
-    pages: list[GoalPage] = []
-    for goal in Goal.objects.annotate(measure_count=Count("measures")).order_by("number"):
-        rows = goal.measure_count
-        if not pages or (pages[-1].rows and pages[-1].rows + rows > page_rows):
-            pages.append(GoalPage(number=len(pages) + 1, goals=[], rows=0))
-        pages[-1].goals.append(goal)
-        pages[-1].rows += rows
-    return pages
+    goals = Goal.objects.annotate(measure_count=Count("measures")).order_by("number")
+    cut = paging.cut(((goal, goal.measure_count) for goal in goals), page_rows or DASHBOARD_ROWS)
+    return [GoalPage(number, held, rows) for number, (held, rows) in enumerate(cut, start=1)]
 
 
 def dashboard_goals(

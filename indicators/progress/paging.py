@@ -12,13 +12,17 @@ in it are loaded and graded, so a page costs the rows it shows whatever the size
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import Value
 
 from indicators.models import Indicator, Relisting
 from indicators.progress.tables import Placement
 from measures.models import Measure
+
+T = TypeVar("T")
 
 # Indicator rows (own and 【再掲】) per screen page: the whole real plan (about 100) fits on one.
 PAGE_ROWS = 250
@@ -93,6 +97,19 @@ class Window:
     def continues(self, vision_id: int) -> bool:
         """The page begins inside this めざす姿, which an earlier page began (printed 続き)."""
         return bool(self.keys) and not self.first_page and self.keys[0].vision_id == vision_id
+
+
+def cut(items: Iterable[tuple[T, int]], page_rows: int, alone: Callable[[T], bool] = lambda item: False):
+    """Items in order with their number of rows, cut into pages of about `page_rows` rows: [(items, rows), …]. An
+    item is never split (one larger than a page is a page of its own), and an item `alone` says is a page alone."""
+    pages: list[tuple[list[T], int]] = []
+    for item, rows in items:
+        last = pages[-1] if pages else None
+        if last is None or alone(item) or any(alone(i) for i in last[0]) or (last[1] and last[1] + rows > page_rows):
+            pages.append(([item], rows))
+        else:
+            pages[-1] = (last[0] + [item], last[1] + rows)
+    return pages
 
 
 def page_number(value: str | None, count: int) -> int:

@@ -62,28 +62,16 @@ def report_pages(page_rows: int | None = None) -> list[ReportPage]:
     page_rows = page_rows or paging.PAGE_ROWS
     own = dict(Indicator.objects.values_list("vision__measure").annotate(n=Count("pk")).order_by())
     relisted = dict(Relisting.objects.values_list("vision__measure").annotate(n=Count("pk")).order_by())
-    pages: list[ReportPage] = []
-
-    def new_page() -> ReportPage:
-        pages.append(ReportPage(number=len(pages) + 1, parts=[], rows=0))
-        return pages[-1]
-
+    parts: list[tuple[PagePart, int]] = []
     for measure in Measure.objects.in_plan_order():
         rows = own.get(measure.pk, 0) + relisted.get(measure.pk, 0)
-        if rows > page_rows:
-            parts = -(-rows // page_rows)
-            for index in range(parts):
-                window = slice(index * page_rows, min(rows, (index + 1) * page_rows))
-                part = PagePart(measure, window.stop - window.start, window, index + 1, parts)
-                new_page().parts.append(part)
-                pages[-1].rows = part.rows
-            continue
-        page = pages[-1] if pages and pages[-1].parts[-1].parts == 1 else None
-        if page is None or (page.rows and page.rows + rows > page_rows):
-            page = new_page()
-        page.parts.append(PagePart(measure, rows))
-        page.rows += rows
-    return pages
+        count = max(1, -(-rows // page_rows))  # a 推進施策 longer than a page: windows of page_rows rows
+        for index in range(count):
+            window = slice(index * page_rows, min(rows, (index + 1) * page_rows)) if count > 1 else None
+            size = window.stop - window.start if window else rows
+            parts.append((PagePart(measure, size, window, index + 1, count), size))
+    cut = paging.cut(parts, page_rows, alone=lambda part: part.window is not None)
+    return [ReportPage(number, held, rows) for number, (held, rows) in enumerate(cut, start=1)]
 
 
 def report_years() -> list[int]:
