@@ -23,6 +23,7 @@ from indicators.progress.tables import Placement
 from measures.models import Measure
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 # Indicator rows (own and 【再掲】) per screen page: the whole real plan (about 100) fits on one.
 PAGE_ROWS = 250
@@ -112,11 +113,14 @@ def cut(items: Iterable[tuple[T, int]], page_rows: int, alone: Callable[[T], boo
     return pages
 
 
-def page_number(value: str | None, count: int) -> int:
-    """?page= as a page that exists: anything unreadable is the first page, anything beyond is the last."""
+def chosen_page(pages: list[P], value: str | None) -> P | None:
+    """The page ?page= names among `pages` (each numbered from 1): anything unreadable is the first, anything
+    beyond the last the last; None when there is no page at all."""
+    if not pages:
+        return None
     text = (value or "").strip()
     number = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 1
-    return min(max(number, 1), max(count, 1))
+    return pages[min(max(number, 1), len(pages)) - 1]
 
 
 def other_query(query) -> str:

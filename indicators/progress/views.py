@@ -57,7 +57,7 @@ from indicators.progress.overview import (
     verdict_legend,
 )
 from indicators.progress.pages import indicator_context, measure_context, measure_for, year_headers
-from indicators.progress.paging import other_query, page_number
+from indicators.progress.paging import chosen_page, other_query
 from indicators.progress.report import page_measures, report_pages, report_years
 from indicators.progress.report_xlsx import list_workbook, progress_workbook
 from indicators.progress.revisions import revision_changes
@@ -89,7 +89,7 @@ def dashboard(request):
     mark_errors(view_form)
     scheme = active_scheme()
     pages = goal_pages()
-    page = pages[page_number(request.GET.get("page"), len(pages)) - 1] if pages else None
+    page = chosen_page(pages, request.GET.get("page"))
     total, goals = dashboard_against(
         view_form.choice("targets"),
         year,
@@ -289,8 +289,7 @@ def annual_report(request, year: int):
     year = report_year(year)
     today = timezone.localdate()
     pages = report_pages()
-    number = page_number(request.GET.get("page"), len(pages))
-    page = pages[number - 1] if pages else None
+    page = chosen_page(pages, request.GET.get("page"))
     years = report_years()
     measures = page_measures(page, today, sees_unapproved(request.user), years, year) if page else []
     context = {
@@ -303,7 +302,7 @@ def annual_report(request, year: int):
         "page": page,
         "generated": timezone.localtime(),
     }
-    if number == 1:
+    if page is None or page.number == 1:
         context.update(_report_summary(year, today))
     else:
         context.update(legend_context(active_scheme()))

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from indicators.evaluation import active_scheme
 from indicators.progress.overview import all_indicators, dashboard_goals, goal_pages, legend_context
 from indicators.progress.pages import indicator_context, measure_context, measure_for
-from indicators.progress.paging import other_query, page_number
+from indicators.progress.paging import chosen_page, other_query
 from indicators.progress.years import selected_year
 from setagaya_plan.core.fiscal_years import fiscal_year_label
 
@@ -47,7 +47,7 @@ def home(request):
     scheme = active_scheme()
     # The stored grades are the official ones only: the public never sees an unapproved actual.
     pages = goal_pages()
-    page = pages[page_number(request.GET.get("page"), len(pages)) - 1] if pages else None
+    page = chosen_page(pages, request.GET.get("page"))
     total, goals = dashboard_goals(
         year,
         scheme,
