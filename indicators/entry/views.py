@@ -42,7 +42,7 @@ from indicators.entry.proposals import proposal_for
 from indicators.entry.queue import work_queue
 from indicators.entry.workflow import REPORT_REVIEW, save_report, set_deadline, set_year_lock, shortfall_notice
 from indicators.models import OUTSTANDING_STATUSES, Indicator, Report, YearStatus
-from indicators.progress.paging import other_query
+from indicators.progress.paging import other_query, paginator_links
 from measures.models import Measure
 from setagaya_plan.core import audit
 from setagaya_plan.core import review as review_workflow
@@ -148,26 +148,6 @@ class CountedPaginator(Paginator):
         return self.known_count
 
 
-@dataclass(frozen=True)
-class PageLink:
-    """A page of the section table, for templates/includes/page_links.html."""
-
-    number: int
-    label: str
-
-
-def _page_links(paginator: Paginator) -> list[PageLink]:
-    """「指標 101〜200／800」 for each page: which indicators of the table it holds, by arithmetic (no query)."""
-    return [
-        PageLink(
-            number,
-            f"指標 {(number - 1) * paginator.per_page + 1:,}〜{min(number * paginator.per_page, paginator.count):,}"
-            f"／{paginator.count:,}",
-        )
-        for number in paginator.page_range
-    ]
-
-
 def _status_filter(request) -> str:
     """?status= as a YearStatus value, or "" (all) for anything else: an odd value shows the whole table."""
     raw = request.GET.get("status", "").strip()
@@ -206,7 +186,7 @@ def my_indicators(request):
         counted[status] if status else sum(counted.values()),
     )
     page = paginator.get_page(request.GET.get("page"))
-    pages = _page_links(paginator)
+    pages = paginator_links(paginator, "指標")
     setting = FiscalYearSetting.for_year(year)
     today = timezone.localdate()
     rows = _rows(page.object_list, year, setting, today)

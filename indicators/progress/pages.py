@@ -34,17 +34,20 @@ def measure_for(goal: int, number: int) -> Measure:
     return get_object_or_404(Measure.objects.select_related("goal"), goal__number=goal, number=number)
 
 
-def measure_context(measure: Measure, year: int, today, sees, page: str | None = None) -> dict:
+def measure_context(measure: Measure, year: int, today, sees, query=None) -> dict:
     """The measure page: its summary for the year from the stored grades, then its printed tables — all of them,
-    or for a 推進施策 with more than `paging.PAGE_ROWS` rows the window `page` names (indicators.progress.paging)."""
+    or for a 推進施策 with more than `paging.PAGE_ROWS` rows the window the request's `query` names (?page=,
+    indicators.progress.paging)."""
+    query = query or {}
     visions = list(
         Vision.objects.filter(measure=measure)
         .order_by("number")
         .prefetch_related(Prefetch("initiatives", to_attr="initiative_list"))
     )
     keys = paging.row_keys(measure)
-    window = Paginator(keys, paging.PAGE_ROWS).get_page(page)
+    window = Paginator(keys, paging.PAGE_ROWS).get_page(query.get("page"))
     rows = paging.Window(list(window.object_list), not window.has_previous(), not window.has_next())
+    links = paging.paginator_links(window.paginator, "指標の行")
     indicators = list(all_indicators().filter(pk__in=rows.indicator_ids))
     evaluator = Evaluator(indicators, today=today)
     years = measure_years(measure)
@@ -68,7 +71,9 @@ def measure_context(measure: Measure, year: int, today, sees, page: str | None =
         "measure": measure,
         "visions": vision_blocks,
         "window": window if window.paginator.num_pages > 1 else None,
-        "window_label": paging.row_range_label(window.start_index(), window.end_index(), len(keys)),
+        "pages": links,
+        "page": links[window.number - 1],
+        "page_query": paging.other_query(query) if query else "",
         "years": years,
         "year_headers": year_headers(years),
         "year": year,

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.core.paginator import Paginator
 from django.db.models import Value
 
 from indicators.models import Indicator, Relisting
@@ -132,6 +133,18 @@ def other_query(query) -> str:
     return f"{text}&" if text else ""
 
 
-def row_range_label(first: int, last: int, count: int) -> str:
-    """「指標の行 251〜500／8,000」: which rows of the 推進施策 a page shows."""
-    return f"指標の行 {first:,}〜{last:,}／{count:,}"
+@dataclass(frozen=True)
+class PageLink:
+    """A page for templates/includes/page_links.html: its number and what it holds."""
+
+    number: int
+    label: str
+
+
+def paginator_links(paginator: Paginator, noun: str) -> list[PageLink]:
+    """「指標 101〜200／800」 for each page of a Django Paginator: which of its rows a page holds, by arithmetic."""
+    per_page, count = paginator.per_page, paginator.count
+    return [
+        PageLink(number, f"{noun} {(number - 1) * per_page + 1:,}〜{min(number * per_page, count):,}／{count:,}")
+        for number in paginator.page_range
+    ]

@@ -205,7 +205,7 @@ def measure_detail(request, goal: int, number: int):
     measure = measure_for(goal, number)
     today = timezone.localdate()
     year, year_form, _ = selected_year(request, today)
-    context = measure_context(measure, year, today, sees_unapproved(request.user), request.GET.get("page"))
+    context = measure_context(measure, year, today, sees_unapproved(request.user), request.GET)
     context["year_form"] = year_form
     return render(request, "progress/measure.html", context)
 

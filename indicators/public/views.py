@@ -80,7 +80,7 @@ def measure(request, goal: int, number: int):
     found = measure_for(goal, number)
     today = timezone.localdate()
     year, year_form, _ = selected_year(request, today)
-    context = measure_context(found, year, today, nobody, request.GET.get("page"))
+    context = measure_context(found, year, today, nobody, request.GET)
     context["year_form"] = year_form
     return render(request, "public/measure.html", context)
 
