@@ -74,10 +74,11 @@ def _cell_entry(cell) -> dict:
     }
 
 
-def target_history(states, target: Target, year: int) -> list[dict]:
-    """The target of `year` as each revision that changed it set it, oldest first (docs/export.md)."""
+def target_history(states, target: Target | None, year: int) -> list[dict]:
+    """The target of `year` as each revision that changed it set it, oldest first (docs/export.md); `target` (the
+    one in force, None when a revision took it away) is the whole history of a series never versioned."""
     if not states:
-        return [{**ORIGINAL_ENTRY, **_cell_entry(CellValues.of(target))}]
+        return [{**ORIGINAL_ENTRY, **_cell_entry(CellValues.of(target) if target else None)}]
     return [{**_revision_fields(revision), **_cell_entry(cell)} for revision, cell in cell_history(states, year)]
 
 
@@ -167,10 +168,7 @@ def _series_record(
         {y for state in states for cell in state.targets.values() for y in range(cell.start, cell.end + 1)}
     ):
         if str(covered) not in targets and (year is None or covered == year):
-            history = [
-                {**_revision_fields(revision), **_cell_entry(cell)} for revision, cell in cell_history(states, covered)
-            ]
-            targets[str(covered)] = {**_cell_entry(None), "history": history}
+            targets[str(covered)] = {**_cell_entry(None), "history": target_history(states, None, covered)}
     targets = dict(sorted(targets.items()))
     confirmed = evaluator.confirmed.get(series.pk) if evaluator is not None else None
     record = {
